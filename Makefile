@@ -1,0 +1,31 @@
+# photoarchive — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench lint clean
+
+install: $(STAMP)
+
+# Rebuilt when pyproject.toml changes (a "stale" venv).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/photoarchive
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check photoarchive tests
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,182 @@
+"""Opening a catalog: the SQLite engine (WAL, foreign keys, busy timeout) and migrations.
+
+The schema is created and upgraded only by Alembic. A catalog that is older than this
+program is backed up (SQLite's online backup API) before it is upgraded; a catalog that is
+newer, or not a catalog at all, is refused with a plain message, never overwritten.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from alembic import command
+from photoarchive.errors import CatalogError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this program knows."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit's pages
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine for the catalog file at `path` with our pragmas on every connection."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _on_connect)
+
+    # pysqlite's own transaction handling is off (isolation_level None) and we BEGIN
+    # ourselves: this makes SAVEPOINTs and transactional DDL (migrations) work.
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "connect")
+    def _no_autobegin(dbapi_conn, _record) -> None:  # noqa: ANN001
+        dbapi_conn.isolation_level = None
+
+    return engine
+
+
+def backup_to(engine_or_path: Engine | Path, dest: Path) -> Path:
+    """Copy a live catalog to `dest` with SQLite's online backup API (consistent snapshot)."""
+    source_path = engine_or_path if isinstance(engine_or_path, Path) else Path(
+        engine_or_path.url.database or "")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(str(source_path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        out = sqlite3.connect(str(tmp))
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    tmp.replace(dest)
+    return dest
+
+
+@dataclass
+class Catalog:
+    """An open catalog: its file, engine and session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if path.is_dir():
+        raise CatalogError(f"The catalog path {path} is a folder, not a catalog file.")
+    if path.exists() and path.stat().st_size > 0:
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise CatalogError(f"Cannot read the catalog {path}: {exc.strerror}.") from exc
+        if header != b"SQLite format 3\x00":
+            raise CatalogError(
+                f"{path} is not a photoarchive catalog (not an SQLite database). "
+                "Nothing was changed; choose another file with --catalog.")
+
+
+def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
+    """Open (creating or upgrading as needed) the catalog at `path`."""
+    path = Path(path).expanduser()
+    _check_is_sqlite(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CatalogError(f"Cannot create the folder for the catalog {path}: "
+                           f"{exc.strerror}.") from exc
+    engine = make_engine(path)
+    try:
+        _migrate(engine, path, backup_dir)
+    except CatalogError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise CatalogError(f"Cannot open the catalog {path}: {exc.orig}. "
+                           "If it is damaged, restore a backup.") from exc
+    return Catalog(path=path, engine=engine,
+                   sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _migrate(engine: Engine, path: Path, backup_dir: Path | None) -> None:
+    head = head_revision()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        tables = set(inspect(conn).get_table_names())
+    if current == head:
+        return
+    known = {rev.revision for rev in ScriptDirectory.from_config(
+        _alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise CatalogError(
+            f"The catalog {path} was made by a newer version of photoarchive "
+            f"(schema {current}); please update photoarchive.")
+    if current is None and tables - {"alembic_version"}:
+        raise CatalogError(f"{path} is an SQLite database but not a photoarchive catalog.")
+    if current is not None:
+        # An older catalog: keep a copy before changing its schema.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or path.with_name(path.name + ".backups")
+        backup_to(path, folder / f"{path.stem}-before-{head}-{stamp}.sqlite")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """SQLite's own integrity and foreign-key checks; an empty list means healthy."""
+    problems: list[str] = []
+    with engine.connect() as conn:
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            problems.extend(f"database: {r}" for r in rows[:20])
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        problems.extend(f"dangling reference in table {r[0]} (row {r[1]})" for r in fk[:20])
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO photo_fts(photo_fts, rank) VALUES ('integrity-check', 0)")
+        except DBAPIError as exc:
+            problems.append(f"search index: {exc.orig}")
+        conn.rollback()
+    return problems

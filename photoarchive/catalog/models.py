@@ -1,0 +1,234 @@
+"""SQLAlchemy 2 typed models of the catalog.
+
+The schema is created and changed only by the Alembic migrations in `migrations/`;
+these classes describe it for queries. Descriptive fields follow METADATA.md, one column
+per field, named as in the CLI and CSV. Keywords and people are their own tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, stored as UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+#: Descriptive text fields of METADATA.md held as plain columns on `photo`
+#: (lists — keywords, people, collections — live in their own tables; `date` is special).
+TEXT_FIELDS: tuple[str, ...] = (
+    "title",
+    "headline",
+    "caption",
+    "alt_text",
+    "creator",
+    "sublocation",
+    "city",
+    "state",
+    "country",
+    "country_code",
+    "event",
+    "source",
+    "credit",
+    "rights",
+    "rights_url",
+    "identifier",
+    "caption_writer",
+    "notes",
+)
+
+photo_keyword = Table(
+    "photo_keyword",
+    Base.metadata,
+    Column("photo_id", ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True),
+    Column("keyword_id", ForeignKey("keyword.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+photo_person = Table(
+    "photo_person",
+    Base.metadata,
+    Column("photo_id", ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Photo(Base):
+    """One photograph: file identity, technical data and descriptive metadata."""
+
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # File identity
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    file_size: Mapped[int] = mapped_column(Integer)
+    file_mtime: Mapped[float] = mapped_column(Float)
+    format: Mapped[str | None] = mapped_column(String(16))
+    width: Mapped[int | None] = mapped_column(Integer)  # as displayed (orientation applied)
+    height: Mapped[int | None] = mapped_column(Integer)
+    orientation: Mapped[int] = mapped_column(Integer, default=1)  # Exif orientation 1..8
+    rotation: Mapped[int] = mapped_column(Integer, default=0)  # user's extra turn, degrees cw
+    missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Technical metadata
+    camera_make: Mapped[str | None] = mapped_column(String(200))
+    camera_model: Mapped[str | None] = mapped_column(String(200))
+    taken_at: Mapped[str | None] = mapped_column(String(40))  # ISO 8601 as found in the file
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    # Descriptive metadata (METADATA.md)
+    title: Mapped[str | None] = mapped_column(Text)
+    headline: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    alt_text: Mapped[str | None] = mapped_column(Text)
+    creator: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(64))  # EDTF as entered (normalised)
+    date_display: Mapped[str | None] = mapped_column(String(120))
+    date_earliest: Mapped[str | None] = mapped_column(String(10), index=True)  # YYYY-MM-DD
+    date_latest: Mapped[str | None] = mapped_column(String(10), index=True)
+    sublocation: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(Text)
+    country_code: Mapped[str | None] = mapped_column(String(8))
+    event: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    credit: Mapped[str | None] = mapped_column(Text)
+    rights: Mapped[str | None] = mapped_column(Text)
+    rights_url: Mapped[str | None] = mapped_column(Text)
+    identifier: Mapped[str | None] = mapped_column(Text)
+    caption_writer: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int] = mapped_column(Integer, default=0)
+    # Book-keeping
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_run.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    keywords: Mapped[list[Keyword]] = relationship(
+        secondary=photo_keyword, order_by="Keyword.name", lazy="selectin")
+    people: Mapped[list[Person]] = relationship(
+        secondary=photo_person, order_by="Person.name", lazy="selectin")
+    memberships: Mapped[list[CollectionMember]] = relationship(
+        back_populates="photo", cascade="all, delete-orphan", lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Keyword(Base):
+    """A keyword; a hierarchy is written with `|` ("Places|Hungary|Budapest")."""
+
+    __tablename__ = "keyword"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class Person(Base):
+    """A person shown in photographs."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class Collection(Base):
+    """A curated, ordered set of photos (a series, an exhibition, a gallery)."""
+
+    __tablename__ = "collection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    members: Mapped[list[CollectionMember]] = relationship(
+        back_populates="collection", cascade="all, delete-orphan",
+        order_by="CollectionMember.position")
+
+
+class CollectionMember(Base):
+    """A photo's place in a collection (position 0 is first)."""
+
+    __tablename__ = "collection_member"
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    collection: Mapped[Collection] = relationship(back_populates="members", lazy="joined")
+    photo: Mapped[Photo] = relationship(back_populates="memberships")
+
+
+class Edit(Base):
+    """The audit log: one row per field changed on one photo."""
+
+    __tablename__ = "edit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    photo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("photo.id", ondelete="SET NULL"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="cli")  # cli, gui, import, csv
+    user: Mapped[str | None] = mapped_column(String(120))
+
+
+class ImportRun(Base):
+    """One run of the importer: what was asked, when, and what came of it."""
+
+    __tablename__ = "import_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paths: Mapped[str] = mapped_column(Text)  # JSON list of the paths given
+    status: Mapped[str] = mapped_column(String(20), default="running")  # done, cancelled
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    relinked: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+    failures: Mapped[list[ImportFailure]] = relationship(
+        back_populates="run", cascade="all, delete-orphan")
+
+
+class ImportFailure(Base):
+    """A file an import could not take, with the reason."""
+
+    __tablename__ = "import_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"),
+                                        index=True)
+    path: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+
+    run: Mapped[ImportRun] = relationship(back_populates="failures")
+
+
+__all__ = [
+    "Base", "Photo", "Keyword", "Person", "Collection", "CollectionMember", "Edit",
+    "ImportRun", "ImportFailure", "photo_keyword", "photo_person", "TEXT_FIELDS", "utcnow",
+]

@@ -1,0 +1,221 @@
+"""The search-box language, parsed into a plain value (no SQL here; see `catalog.search`).
+
+Syntax (terms are separated by white space and all must match):
+
+- ``word`` matches photos whose indexed text has a word starting with it (prefix match,
+  case and diacritics ignored: ``oktober`` finds "október"). A word with punctuation is
+  split as the full-text index splits text: ``ref2017.1`` is the token sequence
+  ``ref2017``, ``1…``. Identifier-like words (with a digit or punctuation, at least three
+  characters) also match as a plain case-insensitive substring of the file path, title,
+  identifier, source, caption or notes, so accession numbers such as ``8b28631`` or
+  ``LC-DIG-fsa-8b28631`` are found inside longer identifiers and file names.
+- ``"a phrase"`` matches those words in that order (whole words, no prefix).
+- ``-word``, ``-"a phrase"``, ``-keyword:x`` exclude. An excluded filter keeps photos where
+  the field is empty (``-creator:smith`` keeps photos with no creator).
+- Filters ``name:value``; the value may be quoted (``collection:"Milwaukee 1936"``):
+  ``keyword:`` (a whole keyword or whole ``|``-segments of a hierarchical one, so
+  ``keyword:Places``, ``keyword:Budapest`` and ``keyword:Hungary|Budapest`` all match
+  ``Places|Hungary|Budapest``), ``person:``, ``creator:``, ``city:``, ``country:``
+  (contain the value; ``country:`` also equals the country code), ``collection:`` (the
+  collection's name), ``date:`` (any date form the dates module accepts; photos whose date
+  range overlaps it) and ``missing:`` (one of `MISSING_FIELDS`).
+  Names are case-insensitive; ``keywords:`` and ``people:`` are accepted as aliases.
+
+Words with a colon: only ``letters:value`` is read as a filter, and an unknown name is an
+error (quote it to search for the text: ``"isbn:978"``). Anything else with a colon is a
+word: times (``12:30``), URLs (``http://…``), identifiers (``LC-USZ62:123``) and a word
+followed by a colon (``Budapest:``).
+
+Malformed queries raise `QueryError` with a message meant for the user; nothing else is
+raised for any input text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from photoarchive.errors import QueryError
+
+#: Filter names, in the order shown in help and error messages.
+FILTERS: tuple[str, ...] = (
+    "keyword", "person", "creator", "city", "country", "collection", "date", "missing",
+)
+FILTER_ALIASES: dict[str, str] = {"keywords": "keyword", "people": "person"}
+
+#: Values of ``missing:`` (canonical name → what is empty).
+MISSING_FIELDS: tuple[str, ...] = (
+    "title", "caption", "alt_text", "creator", "date", "place", "rights", "identifier",
+    "keywords", "people", "collection",
+)
+MISSING_ALIASES: dict[str, str] = {
+    "alt-text": "alt_text", "alttext": "alt_text", "alt": "alt_text",
+    "keyword": "keywords", "person": "people", "places": "place", "location": "place",
+    "collections": "collection",
+}
+
+_FILTER_NAME = re.compile(r"[^\W\d]+")  # letters and underscores only
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A field filter: `field` is one of `FILTERS`, `value` is never empty."""
+
+    field: str
+    value: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A parsed search query; every part must hold (AND)."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded_words: tuple[str, ...] = ()
+    excluded_phrases: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        """True when the query puts no condition at all (matches every photo)."""
+        return not (self.words or self.phrases or self.excluded_words
+                    or self.excluded_phrases or self.filters)
+
+
+def has_token(text: str) -> bool:
+    """True if `text` has a character the full-text tokenizer keeps (letter, digit, mark).
+
+    Mirrors FTS5 ``unicode61``: categories L*, N*, M* and Co are token characters,
+    everything else separates tokens.
+    """
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LNM" or cat == "Co":
+            return True
+    return False
+
+
+def known_filters_text() -> str:
+    """The filter names for messages: ``keyword:, person:, …``."""
+    return ", ".join(f"{name}:" for name in FILTERS)
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """The text inside the quote that opens at `start`, and the index after it."""
+    end = text.find('"', start + 1)
+    if end < 0:
+        raise QueryError(
+            f'The quote opened before "{_excerpt(text[start + 1:])}" is not closed; '
+            'add the closing " or remove the quote.')
+    return text[start + 1:end], end + 1
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _normalise_value(name: str, value: str, raw: str) -> str:
+    """Check and tidy one filter's value."""
+    value = " ".join(value.split())
+    if name == "keyword":
+        value = "|".join(part.strip() for part in value.split("|") if part.strip())
+    if not value:
+        example = f'{name}:"…"' if name != "missing" else "missing:caption"
+        raise QueryError(f"The filter {raw!r} has no value; write it like {example}.")
+    if name == "missing":
+        key = value.lower()
+        key = MISSING_ALIASES.get(key, key)
+        if key not in MISSING_FIELDS:
+            raise QueryError(
+                f"missing:{value} is not a field that can be missing; use one of: "
+                + ", ".join(MISSING_FIELDS) + ".")
+        value = key
+    return value
+
+
+class _Builder:
+    """Collects the parts while the text is read."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.phrases: list[str] = []
+        self.excluded_words: list[str] = []
+        self.excluded_phrases: list[str] = []
+        self.filters: list[Filter] = []
+
+    def word(self, word: str, negated: bool) -> None:
+        if has_token(word):
+            (self.excluded_words if negated else self.words).append(word)
+
+    def phrase(self, phrase: str, negated: bool) -> None:
+        phrase = " ".join(phrase.split())
+        if has_token(phrase):
+            (self.excluded_phrases if negated else self.phrases).append(phrase)
+
+    def build(self) -> ParsedQuery:
+        return ParsedQuery(
+            words=tuple(self.words), phrases=tuple(self.phrases),
+            excluded_words=tuple(self.excluded_words),
+            excluded_phrases=tuple(self.excluded_phrases), filters=tuple(self.filters))
+
+
+def _filter_name(bare: str) -> tuple[str, str] | None:
+    """(canonical name, value) if the bare word is a filter; None if it is a plain word."""
+    name, colon, value = bare.partition(":")
+    if not colon or not _FILTER_NAME.fullmatch(name):
+        return None
+    key = name.lower()
+    key = FILTER_ALIASES.get(key, key)
+    if key in FILTERS:
+        return key, value
+    if not value or value.startswith("/"):
+        return None  # "Budapest:" or a URL such as http://…
+    raise QueryError(
+        f"{name}: is not a search filter. Known filters: {known_filters_text()}. "
+        f'To search for the text itself, put it in quotes: "{_excerpt(bare)}".')
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse the search-box text; raises `QueryError` if it is malformed."""
+    text = unicodedata.normalize("NFC", text)
+    out = _Builder()
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        negated = False
+        if ch == "-":
+            negated = True
+            i += 1
+            if i >= n or text[i].isspace():
+                continue  # a lone "-"
+        if text[i] == '"':
+            phrase, i = _read_quoted(text, i)
+            out.phrase(phrase, negated)
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] != '"':
+            i += 1
+        bare = text[start:i]
+        as_filter = _filter_name(bare)
+        if as_filter is None:
+            out.word(bare, negated)
+            continue
+        name, value = as_filter
+        raw = bare
+        if not value and i < n and text[i] == '"':
+            value, i = _read_quoted(text, i)
+            raw = f'{bare}"{value}"'
+        value = _normalise_value(name, value, raw)
+        out.filters.append(Filter(name, value, negated))
+    return out.build()
+
+
+__all__ = [
+    "FILTERS", "FILTER_ALIASES", "MISSING_FIELDS", "MISSING_ALIASES", "Filter", "ParsedQuery",
+    "has_token", "known_filters_text", "parse_query",
+]

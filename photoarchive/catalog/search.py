@@ -1,0 +1,269 @@
+"""Full-text index (SQLite FTS5 table ``photo_fts``, rowid = photo.id) and query compiling.
+
+Only this module and `catalog.db` use SQLite-only features. The index is maintained with
+set-based ``INSERT … SELECT`` statements; callers run `refresh_fts` in the same transaction
+as the change it follows. `photo_filter` turns a `ParsedQuery` into one SQLAlchemy boolean
+expression on `Photo`: field filters are portable SQL, only words and phrases use FTS5.
+
+Case-insensitive filters use ``lower()``, which in SQLite folds ASCII letters only
+("Óbuda" and "óbuda" differ) unless the connection overrides ``lower``; words and phrases go
+through FTS5, which folds case and removes diacritics for every script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from photoarchive.catalog.models import (
+    Collection,
+    CollectionMember,
+    Keyword,
+    Person,
+    Photo,
+    photo_keyword,
+    photo_person,
+)
+from photoarchive.catalog.query import Filter, ParsedQuery, parse_query
+from photoarchive.errors import QueryError, UsageError
+
+DateBounds = Callable[[str], tuple[date, date]]
+
+CHUNK = 500
+
+_fts = table("photo_fts", column("rowid", Integer), column("photo_fts"))
+
+# One row of the index per photo, built from the current table state.
+_FTS_COLUMNS = "rowid, title, caption, alt_text, keywords, people, places, creator, source, " \
+    "identifier, notes"
+_FTS_SELECT = """
+SELECT p.id,
+       trim(coalesce(p.title, '') || ' ' || coalesce(p.headline, '')),
+       p.caption,
+       p.alt_text,
+       (SELECT group_concat(replace(k.name, '|', ' '), ' ')
+          FROM photo_keyword AS pk JOIN keyword AS k ON k.id = pk.keyword_id
+         WHERE pk.photo_id = p.id),
+       (SELECT group_concat(pe.name, ' ')
+          FROM photo_person AS pp JOIN person AS pe ON pe.id = pp.person_id
+         WHERE pp.photo_id = p.id),
+       trim(coalesce(p.sublocation, '') || ' ' || coalesce(p.city, '') || ' '
+            || coalesce(p.state, '') || ' ' || coalesce(p.country, '') || ' '
+            || coalesce(p.country_code, '') || ' ' || coalesce(p.event, '')),
+       p.creator,
+       trim(coalesce(p.source, '') || ' ' || coalesce(p.credit, '')),
+       p.identifier,
+       p.notes
+  FROM photo AS p
+"""
+_INSERT_ALL = text(f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT}")
+_INSERT_IDS = text(
+    f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT} WHERE p.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_DELETE_IDS = text("DELETE FROM photo_fts WHERE rowid IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+
+
+def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    unique = sorted({int(i) for i in ids})
+    for start in range(0, len(unique), size):
+        yield unique[start:start + size]
+
+
+def refresh_fts(session: Session, photo_ids: Iterable[int]) -> None:
+    """Re-index these photos from the current tables (ids of deleted photos are removed)."""
+    session.flush()
+    for chunk in _chunks(photo_ids):
+        session.execute(_DELETE_IDS, {"ids": chunk})
+        session.execute(_INSERT_IDS, {"ids": chunk})
+
+
+def remove_fts(session: Session, photo_ids: Iterable[int]) -> None:
+    """Drop these photos from the index."""
+    session.flush()
+    for chunk in _chunks(photo_ids):
+        session.execute(_DELETE_IDS, {"ids": chunk})
+
+
+def rebuild_fts(session: Session) -> None:
+    """Rebuild the whole index from the tables (after an import, or to repair it)."""
+    session.flush()
+    session.execute(text("DELETE FROM photo_fts"))
+    session.execute(_INSERT_ALL)
+    session.execute(text("INSERT INTO photo_fts (photo_fts) VALUES ('optimize')"))
+
+
+# -- compiling a parsed query ---------------------------------------------------------------
+
+def fts_string(term: str, prefix: bool) -> str:
+    """One FTS5 phrase: the term quoted (so no FTS5 syntax applies), ``*`` for a prefix."""
+    quoted = '"' + term.replace('"', '""') + '"'
+    return quoted + "*" if prefix else quoted
+
+
+def _fts_ids(expression: str) -> Select:
+    return select(_fts.c.rowid).where(_fts.c.photo_fts.match(expression))
+
+
+def is_identifier_like(word: str) -> bool:
+    """Words that also match as substrings: three or more characters with a digit or
+    punctuation (accession numbers, file names), never plain words ("art" would hit
+    every "Smart…" path)."""
+    return len(word) >= 3 and not word.isalpha()
+
+
+def _haystack() -> ColumnElement[str]:
+    """Lower-cased text searched by identifier-like words (no white space inside a word,
+    so joining with a space cannot make false matches)."""
+    parts = [Photo.path, Photo.title, Photo.identifier, Photo.source, Photo.caption,
+             Photo.notes]
+    joined = func.coalesce(parts[0], "")
+    for part in parts[1:]:
+        joined = joined + " " + func.coalesce(part, "")
+    return func.lower(joined)
+
+
+def _word_conditions(words: Iterable[str], phrases: Iterable[str]) -> ColumnElement[bool]:
+    """All the words and phrases together (AND); None-free, so safe to negate."""
+    plain = [fts_string(p, prefix=False) for p in phrases]
+    conditions: list[ColumnElement[bool]] = []
+    for word in words:
+        if is_identifier_like(word):
+            conditions.append(or_(
+                Photo.id.in_(_fts_ids(fts_string(word, prefix=True))),
+                _haystack().contains(word.lower(), autoescape=True)))
+        else:
+            plain.append(fts_string(word, prefix=True))
+    if plain:
+        conditions.insert(0, Photo.id.in_(_fts_ids(" AND ".join(plain))))
+    return and_(true(), *conditions)
+
+
+def _excluded(words: Iterable[str], phrases: Iterable[str]) -> list[ColumnElement[bool]]:
+    """Each excluded word or phrase: photos matching it are left out."""
+    plain = [fts_string(p, prefix=False) for p in phrases]
+    out: list[ColumnElement[bool]] = []
+    for word in words:
+        if is_identifier_like(word):
+            out.append(not_(_word_conditions([word], [])))
+        else:
+            plain.append(fts_string(word, prefix=True))
+    if plain:
+        out.insert(0, Photo.id.not_in(_fts_ids(" OR ".join(plain))))
+    return out
+
+
+def _contains(col: ColumnElement[str | None], value: str) -> ColumnElement[bool]:
+    return func.lower(func.coalesce(col, "")).contains(value.lower(), autoescape=True)
+
+
+def _blank(col: ColumnElement[str | None]) -> ColumnElement[bool]:
+    return or_(col.is_(None), func.trim(col) == "")
+
+
+def _missing(name: str) -> ColumnElement[bool]:
+    if name == "keywords":
+        return Photo.id.not_in(select(photo_keyword.c.photo_id))
+    if name == "people":
+        return Photo.id.not_in(select(photo_person.c.photo_id))
+    if name == "collection":
+        return Photo.id.not_in(select(CollectionMember.photo_id))
+    if name == "place":
+        return and_(*(_blank(c) for c in (Photo.sublocation, Photo.city, Photo.state,
+                                          Photo.country, Photo.country_code)))
+    if name == "rights":
+        return and_(_blank(Photo.rights), _blank(Photo.rights_url))
+    return _blank(getattr(Photo, name))
+
+
+def _date(value: str, date_bounds: DateBounds) -> ColumnElement[bool]:
+    try:
+        lower, upper = date_bounds(value)
+    except (UsageError, ValueError) as exc:
+        raise QueryError(f"date:{value} is not a date this search understands: {exc}") from exc
+    # Overlap of [earliest, latest] with [lower, upper]; an open end counts as unbounded.
+    return and_(
+        or_(Photo.date_earliest.is_not(None), Photo.date_latest.is_not(None)),
+        func.coalesce(Photo.date_earliest, "0000-00-00") <= upper.isoformat(),
+        func.coalesce(Photo.date_latest, "9999-12-31") >= lower.isoformat(),
+    )
+
+
+def _filter(flt: Filter, date_bounds: DateBounds) -> ColumnElement[bool]:
+    """One filter, positive form; never NULL, so `not_()` of it is exact."""
+    value = flt.value
+    if flt.field == "keyword":
+        segments = literal("|") + func.lower(Keyword.name) + literal("|")
+        matching = select(photo_keyword.c.photo_id).join(
+            Keyword, Keyword.id == photo_keyword.c.keyword_id).where(
+            segments.contains(f"|{value.lower()}|", autoescape=True))
+        return Photo.id.in_(matching)
+    if flt.field == "person":
+        matching = select(photo_person.c.photo_id).join(
+            Person, Person.id == photo_person.c.person_id).where(
+            func.lower(Person.name).contains(value.lower(), autoescape=True))
+        return Photo.id.in_(matching)
+    if flt.field == "collection":
+        matching = select(CollectionMember.photo_id).join(
+            Collection, Collection.id == CollectionMember.collection_id).where(
+            func.lower(Collection.name) == value.lower())
+        return Photo.id.in_(matching)
+    if flt.field == "creator":
+        return _contains(Photo.creator, value)
+    if flt.field == "city":
+        return _contains(Photo.city, value)
+    if flt.field == "country":
+        return or_(_contains(Photo.country, value),
+                   func.lower(func.coalesce(Photo.country_code, "")) == value.lower())
+    if flt.field == "date":
+        return _date(value, date_bounds)
+    if flt.field == "missing":
+        return _missing(value)
+    raise QueryError(f"Unknown filter {flt.field}:")  # not reached for parse_query output
+
+
+def photo_filter(parsed: ParsedQuery, date_bounds: DateBounds) -> ColumnElement[bool]:
+    """A WHERE condition on `Photo` for the parsed query (all parts ANDed).
+
+    `date_bounds` turns a ``date:`` value into (first day, last day); services pass
+    `media.dates.query_bounds`. Its errors become `QueryError`.
+    """
+    if parsed.is_empty():
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if parsed.words or parsed.phrases:
+        conditions.append(_word_conditions(parsed.words, parsed.phrases))
+    conditions.extend(_excluded(parsed.excluded_words, parsed.excluded_phrases))
+    for flt in parsed.filters:
+        cond = _filter(flt, date_bounds)
+        conditions.append(not_(cond) if flt.negated else cond)
+    return and_(true(), *conditions)
+
+
+def search_select(query: str, date_bounds: DateBounds) -> Select[tuple[int]]:
+    """``select(Photo.id)`` of the photos matching the search-box text (all if blank)."""
+    return select(Photo.id).where(photo_filter(parse_query(query), date_bounds))
+
+
+__all__ = [
+    "CHUNK", "DateBounds", "fts_string", "is_identifier_like", "photo_filter", "rebuild_fts",
+    "refresh_fts", "remove_fts", "search_select",
+]

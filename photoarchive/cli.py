@@ -1,0 +1,294 @@
+"""The command line: every service without a display. `photoarchive --help` lists commands.
+
+Errors the user can fix are one line on stderr and exit status 2; `--json` output is for
+scripts and stays stable. This module imports only `services` (and leaf modules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from photoarchive import __version__
+from photoarchive.errors import PhotoarchiveError, UsageError
+from photoarchive.services import catalog_summary, collections, photos
+from photoarchive.services.archive import Archive, open_archive
+from photoarchive.services.check import check
+from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
+from photoarchive.services.fields import FIELDS
+from photoarchive.services.importer import Importer
+from photoarchive.services.tasks import CancelToken
+from photoarchive.cli_output import TerminalProgress, format_photo, format_table
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the full usage is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _ids(values: Sequence[str]) -> list[int]:
+    out = []
+    for value in values:
+        try:
+            out.append(int(value))
+        except ValueError:
+            raise UsageError(f"'{value}' is not a photo id (ids are whole numbers).") from None
+    return out
+
+
+# -- commands ---------------------------------------------------------------------------------
+def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
+    cancel = CancelToken()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.json else None
+    try:
+        report = Importer(archive, workers=args.workers, progress=progress,
+                          cancel=cancel).run(args.paths)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _json(report.to_dict())
+    else:
+        print(f"Imported in {report.seconds:.1f} s: {report.added} added, {report.updated} "
+              f"updated, {report.relinked} relinked, {report.unchanged} unchanged, "
+              f"{len(report.failed)} failed, {len(report.skipped)} skipped.")
+        for path, error in report.failed:
+            print(f"  failed: {path}: {error}")
+        if report.cancelled:
+            print("Stopped early (Ctrl+C); run the same import again to finish it.")
+    return 130 if report.cancelled else 0
+
+
+def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    records = photos.list_photos(archive, query, sort=args.sort, limit=args.limit)
+    if args.json:
+        _json([r.to_dict() for r in records])
+    elif records:
+        print(format_table(records))
+    else:
+        print("No photos match." if query else "The catalog is empty.")
+    return 0
+
+
+def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
+    record = photos.get_photo(archive, _ids([args.id])[0])
+    if args.json:
+        _json(record.to_dict())
+    else:
+        print(format_photo(record))
+    return 0
+
+
+def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
+    values = dict(parse_assignment(a) for a in args.set or [])
+    request = EditRequest(set_values=values, add_keywords=args.add_keyword or [],
+                          remove_keywords=args.remove_keyword or [],
+                          add_people=args.add_person or [],
+                          remove_people=args.remove_person or [])
+    if not (values or request.add_keywords or request.remove_keywords or request.add_people
+            or request.remove_people):
+        raise UsageError("Nothing to change: use --set FIELD=VALUE or a keyword/person option.")
+    changes = apply_edits(archive, _ids(args.ids), request, origin="cli")
+    if args.json:
+        _json({"photo_ids": sorted(changes.photo_ids), "fields": sorted(changes.fields)})
+    elif changes:
+        print(f"Changed {', '.join(sorted(changes.fields))} on "
+              f"{len(changes.photo_ids)} photo(s).")
+    else:
+        print("Nothing changed (the values were already set).")
+    return 0
+
+
+def cmd_collection(archive: Archive, args: argparse.Namespace) -> int:
+    action = args.action
+    if action == "list":
+        items = collections.list_collections(archive)
+        if args.json:
+            _json([c.to_dict() for c in items])
+        else:
+            for c in items:
+                print(f"{c.name}  ({c.count} photos)" + (f" — {c.description}"
+                                                         if c.description else ""))
+            if not items:
+                print("No collections yet: 'photoarchive collection create NAME'.")
+        return 0
+    if action == "delete":
+        collections.delete(archive, args.name)
+        print(f"Deleted the collection '{args.name}' (its photos stay in the catalog).")
+        return 0
+    handlers: dict[str, Callable[[], collections.CollectionInfo]] = {
+        "create": lambda: collections.create(archive, args.name, args.description),
+        "rename": lambda: collections.rename(archive, args.name, args.new_name),
+        "describe": lambda: collections.describe(archive, args.name, args.description),
+        "add": lambda: collections.add(archive, args.name, _ids(args.ids)),
+        "remove": lambda: collections.remove(archive, args.name, _ids(args.ids)),
+        "move": lambda: collections.move(archive, args.name, _ids([args.id])[0], args.position),
+        "show": lambda: collections.show(archive, args.name),
+    }
+    info = handlers[action]()
+    if getattr(args, "json", False):
+        data = info.to_dict()
+        if action == "show":
+            data["photos"] = [r.to_dict() for r in photos.get_photos(archive, info.photo_ids)]
+        _json(data)
+    elif action == "show":
+        print(f"{info.name} ({info.count} photos)")
+        if info.description:
+            print(info.description)
+        records = photos.get_photos(archive, info.photo_ids)
+        if records:
+            print(format_table(records, numbered=True))
+    else:
+        print(f"{info.name}: {info.count} photo(s).")
+    return 0
+
+
+def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
+    report = check(archive)
+    if args.json:
+        _json(report.to_dict())
+    else:
+        print(f"Checked {report.photos} photos in {archive.path}.")
+        for problem in report.integrity:
+            print(f"  catalog damaged: {problem}")
+        if report.index_out_of_step:
+            print("  the search index is out of step with the catalog")
+        for photo_id, path in report.missing_files:
+            print(f"  missing file: photo {photo_id}: {path}")
+        for photo_id, path in report.missing_thumbnails:
+            print(f"  missing thumbnail: photo {photo_id}: {path}")
+        print("No problems found." if report.ok else
+              f"{len(report.integrity)} catalog problem(s), {len(report.missing_files)} missing "
+              f"file(s), {len(report.missing_thumbnails)} missing thumbnail(s).")
+    return 0 if report.ok else 1
+
+
+def cmd_summary(archive: Archive, parser: argparse.ArgumentParser) -> int:
+    print(catalog_summary(archive))
+    print()
+    parser.print_help()
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="photoarchive",
+                     description="A photo archive for historic photographs: import, caption, "
+                                 "search and publish.",
+                     epilog="Fields: " + ", ".join(f.name for f in FIELDS))
+    parser.add_argument("--catalog", type=Path, metavar="PATH",
+                        help="catalog file (default: $PHOTOARCHIVE_CATALOG or the user data "
+                             "folder's catalog.sqlite)")
+    parser.add_argument("--version", action="version", version=f"photoarchive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("import", help="import files and folders (recursively)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    for name, helptext in (("list", "list photos, optionally matching a query"),
+                           ("search", "same as list: photos matching a query")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("query", nargs="*" if name == "list" else "+", metavar="QUERY")
+        p.add_argument("--sort", choices=photos.SORT_KEYS, default="date")
+        p.add_argument("--limit", type=int, default=None)
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="show one photo")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("edit", help="change fields of one or more photos (one transaction)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--set", nargs="+", action="extend", metavar="FIELD=VALUE")
+    p.add_argument("--add-keyword", action="append", metavar="K")
+    p.add_argument("--remove-keyword", action="append", metavar="K")
+    p.add_argument("--add-person", action="append", metavar="P")
+    p.add_argument("--remove-person", action="append", metavar="P")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("collection", help="create and arrange collections")
+    csub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    c = csub.add_parser("create", help="a new collection")
+    c.add_argument("name")
+    c.add_argument("--description")
+    c = csub.add_parser("rename", help="rename a collection")
+    c.add_argument("name")
+    c.add_argument("new_name")
+    c = csub.add_parser("describe", help="set a collection's description")
+    c.add_argument("name")
+    c.add_argument("description")
+    csub.add_parser("delete", help="delete a collection (not its photos)").add_argument("name")
+    for action in ("add", "remove"):
+        c = csub.add_parser(action, help=f"{action} photos")
+        c.add_argument("name")
+        c.add_argument("ids", nargs="+", metavar="ID")
+    c = csub.add_parser("move", help="move a photo to a position (1 is first)")
+    c.add_argument("name")
+    c.add_argument("id")
+    c.add_argument("position", type=int)
+    csub.add_parser("list", help="all collections").add_argument("--json", action="store_true")
+    c = csub.add_parser("show", help="a collection's photos in order")
+    c.add_argument("name")
+    c.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", help="check the catalog, files and thumbnails (exit 1: problems)")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
+    "import": cmd_import, "list": cmd_list, "search": cmd_list, "show": cmd_show,
+    "edit": cmd_edit, "collection": cmd_collection, "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `photoarchive` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    archive: Archive | None = None
+    try:
+        archive = open_archive(args.catalog)
+        if args.command is None:
+            return cmd_summary(archive, parser)
+        return COMMANDS[args.command](archive, args)
+    except PhotoarchiveError as exc:
+        print(f"photoarchive: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("photoarchive: stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks
+        if os.environ.get("PHOTOARCHIVE_DEBUG"):
+            traceback.print_exc()
+        print(f"photoarchive: internal error: {exc.__class__.__name__}: {exc} "
+              "(set PHOTOARCHIVE_DEBUG=1 for details)", file=sys.stderr)
+        return 3
+    finally:
+        if archive is not None:
+            archive.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

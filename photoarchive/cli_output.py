@@ -1,0 +1,78 @@
+"""How the command line shows things to a person: tables, one photo, a progress bar."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import TextIO
+
+from photoarchive.services.fields import FIELDS
+from photoarchive.services.photos import PhotoRecord
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def format_table(records: list[PhotoRecord], numbered: bool = False) -> str:
+    """One line per photo: id, date as shown, title (or file name)."""
+    width = shutil.get_terminal_size((100, 20)).columns
+    lines = []
+    for index, r in enumerate(records, 1):
+        name = r.text.get("title") or r.path.rsplit("/", 1)[-1]
+        prefix = f"{index:>3}. " if numbered else ""
+        head = f"{prefix}{r.id:>6}  {(r.date_display or '–'):<18}  "
+        lines.append(head + _cut(name, max(20, width - len(head))))
+    return "\n".join(lines)
+
+
+def format_photo(r: PhotoRecord) -> str:
+    """Every field of one photo with its label, then the file's data."""
+    data = r.to_dict()
+    lines = [f"Photo {r.id}: {r.path}" + ("  (FILE MISSING)" if r.missing else "")]
+    size = f"{r.width}×{r.height}" if r.width else "size unknown"
+    lines.append(f"  {r.format or '?'}, {size}, imported {r.imported_at}")
+    if r.camera_make or r.camera_model or r.taken_at:
+        camera = " ".join(x for x in (r.camera_make, r.camera_model) if x)
+        lines.append(f"  camera: {camera or '–'}; taken: {r.taken_at or '–'}")
+    for f in FIELDS:
+        value = data.get(f.name)
+        if value in (None, "", [], 0) and f.name != "caption":
+            continue
+        if isinstance(value, list):
+            value = "; ".join(value)
+        if f.name == "date" and r.date_display:
+            value = f"{value}  ({r.date_display})"
+        lines.append(f"  {f.label + ':':<22} {value if value not in (None, '') else '–'}")
+    if r.collections:
+        lines.append(f"  {'Collections:':<22} {'; '.join(r.collections)}")
+    return "\n".join(lines)
+
+
+class TerminalProgress:
+    """A one-line progress bar on a terminal (stderr), redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.what = ""
+        self._last = 0.0
+
+    def start(self, total: int, what: str) -> None:
+        self.what = what
+        self.advance(0, total)
+
+    def advance(self, done: int, total: int, current: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "█" * filled + "·" * (width - filled)
+        self.stream.write(f"\r{self.what} {bar} {done}/{total}")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\r" + " " * 60 + "\r")
+        self.stream.flush()

@@ -1,0 +1,92 @@
+"""The per-file work of an import, run in worker processes: hash, probe, metadata, thumbnail.
+
+Plain functions over paths that return picklable dataclasses, so they run in a process
+pool (a crash inside a decoder then takes down a worker, not the import). Nothing here
+touches the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photoarchive.errors import MediaError
+from photoarchive.media.decode import probe
+from photoarchive.media.metadata import read_metadata
+from photoarchive.media.thumbnails import make_thumbnail, thumbnail_file, write_thumbnail
+
+HASH_CHUNK = 1 << 20
+
+
+@dataclass
+class Analysed:
+    """What a worker learnt about one file."""
+
+    path: str
+    size: int
+    mtime: float
+    content_hash: str
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    orientation: int = 1
+    technical: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # set when the file cannot be imported
+
+
+def hash_file(path: Path) -> tuple[str, int, float]:
+    """SHA-256 of the file's bytes, with the size and mtime seen while reading it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        st = path.stat()
+        while chunk := fh.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest(), st.st_size, st.st_mtime
+
+
+def worker_init() -> None:
+    """Workers leave Ctrl+C to the parent, which cancels the import cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
+    """Hash, probe, read metadata and make the thumbnail of one file. Never raises."""
+    path = Path(path_text)
+    try:
+        content_hash, size, mtime = hash_file(path)
+    except OSError as exc:
+        return Analysed(path_text, 0, 0.0, "", error=f"cannot be read: {exc.strerror or exc}")
+    result = Analysed(path_text, size, mtime, content_hash)
+    if size == 0:
+        result.error = "empty file (0 bytes)"
+        return result
+    try:
+        info = probe(path)
+        target = thumbnail_file(Path(thumbnail_dir), content_hash)
+        if not target.exists():
+            write_thumbnail(Path(thumbnail_dir), content_hash, make_thumbnail(path))
+    except MediaError as exc:
+        result.error = str(exc)
+        return result
+    except Exception as exc:  # noqa: BLE001 - a decoder bug must not stop an import
+        result.error = f"cannot be decoded ({exc.__class__.__name__}: {exc})"
+        return result
+    result.format, result.width, result.height = info.format, info.width, info.height
+    result.orientation = info.orientation or 1
+    try:
+        meta = read_metadata(path)
+    except Exception as exc:  # noqa: BLE001 - metadata problems never stop an import
+        result.warnings.append(f"metadata could not be read ({exc})")
+        return result
+    result.fields = dict(meta.fields)
+    result.technical = {
+        "camera_make": meta.camera_make, "camera_model": meta.camera_model,
+        "taken_at": meta.taken_at, "latitude": meta.latitude, "longitude": meta.longitude,
+    }
+    result.warnings.extend(meta.warnings)
+    return result

@@ -1,0 +1,58 @@
+"""The open archive: a catalog plus its thumbnail cache, handed to every service.
+
+`open_archive` is what the CLI and the app call to get one; services take it as their
+first argument instead of reaching for globals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from photoarchive import paths
+from photoarchive.catalog.db import Catalog, open_catalog
+
+
+@dataclass
+class Archive:
+    """A catalog file, its database handle and the folder of its cached thumbnails."""
+
+    catalog: Catalog
+
+    @property
+    def path(self) -> Path:
+        return self.catalog.path
+
+    @property
+    def thumbnail_dir(self) -> Path:
+        return paths.thumbnail_dir(self.catalog.path)
+
+    @property
+    def backup_dir(self) -> Path:
+        return paths.backup_dir(self.catalog.path)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error."""
+        with self.catalog.session() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading only."""
+        with self.catalog.session() as session:
+            yield session
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+def open_archive(catalog_path: Path | None = None) -> Archive:
+    """Open (creating or upgrading) the catalog at `catalog_path`, or the default one."""
+    path = Path(catalog_path) if catalog_path else paths.default_catalog_path()
+    path = path.expanduser().absolute()
+    return Archive(catalog=open_catalog(path, backup_dir=paths.backup_dir(path)))

@@ -1,0 +1,310 @@
+"""The import pipeline: scan → skip unchanged → analyse in worker processes → commit batches.
+
+Identity is the content hash: the same bytes are never two photos; a known hash at a new
+path whose old path is gone is a move (relinked, captions kept); a known path with a new
+hash was changed in place (updated; fields a person edited in the catalog are kept).
+Unchanged files are recognised by size and mtime without being read. Results are
+committed in batches, one transaction each, so a kill loses at most the current batch and
+running the import again completes it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from photoarchive.catalog.models import ImportFailure, ImportRun, Photo, utcnow
+from photoarchive.catalog.search import refresh_fts
+from photoarchive.errors import UsageError
+from photoarchive.services.analyse import Analysed, analyse, worker_init
+from photoarchive.services.archive import Archive
+from photoarchive.services.editing import edited_fields, parse_value, set_field
+from photoarchive.services.fields import FIELDS_BY_NAME
+from photoarchive.services.scan import Found, Skipped, scan
+from photoarchive.services.tasks import CancelToken, NullProgress, Progress
+
+BATCH_SIZE = 100
+BATCH_SECONDS = 2.0
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import run."""
+
+    added: int = 0
+    updated: int = 0
+    relinked: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    cancelled: bool = False
+    run_id: int | None = None
+    new_ids: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added, "updated": self.updated, "relinked": self.relinked,
+            "unchanged": self.unchanged,
+            "failed": [{"path": p, "error": e} for p, e in self.failed],
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "seconds": round(self.seconds, 3), "cancelled": self.cancelled,
+            "run_id": self.run_id,
+        }
+
+
+@dataclass
+class _Known:
+    id: int
+    path: str
+    size: int
+    mtime: float
+    content_hash: str
+
+
+class Importer:
+    """Imports files and folders into an archive; one instance per run."""
+
+    def __init__(self, archive: Archive, *, workers: int | None = None,
+                 progress: Progress | None = None, cancel: CancelToken | None = None,
+                 on_batch: Callable[[list[int]], None] | None = None) -> None:
+        self.archive = archive
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.progress = progress or NullProgress()
+        self.cancel = cancel or CancelToken()
+        self.on_batch = on_batch
+        self.report = ImportReport()
+        self._pending: list[Analysed] = []
+        self._last_commit = time.monotonic()
+
+    # -- the run -------------------------------------------------------------------------
+    def run(self, paths: Iterable[Path | str]) -> ImportReport:
+        """Import `paths` (files and folders, recursively) and return the report."""
+        started = time.monotonic()
+        given = [Path(p).expanduser().absolute() for p in paths]
+        if not given:
+            raise UsageError("Nothing to import: give one or more files or folders.")
+        self._begin_run(given)
+        self._load_known()
+        todo = self._scan(given)
+        self.progress.start(len(todo), "Importing")
+        try:
+            self._analyse_all(todo)
+        finally:
+            self._flush()
+            self.report.seconds = time.monotonic() - started
+            self.report.cancelled = self.cancel.cancelled
+            self._end_run()
+            self.progress.finish()
+        return self.report
+
+    def _begin_run(self, given: list[Path]) -> None:
+        with self.archive.session() as session:
+            run = ImportRun(paths=json.dumps([str(p) for p in given], ensure_ascii=False),
+                            status="running", added=0, updated=0, relinked=0, unchanged=0,
+                            failed=0)
+            session.add(run)
+            session.flush()
+            self.report.run_id = run.id
+
+    def _end_run(self) -> None:
+        r = self.report
+        with self.archive.session() as session:
+            run = session.get(ImportRun, r.run_id)
+            if run is None:
+                return
+            run.finished_at = utcnow()
+            run.status = "cancelled" if r.cancelled else "done"
+            run.added, run.updated, run.relinked = r.added, r.updated, r.relinked
+            run.unchanged, run.failed = r.unchanged, len(r.failed)
+
+    def _load_known(self) -> None:
+        self.by_path: dict[str, _Known] = {}
+        self.by_hash: dict[str, _Known] = {}
+        with self.archive.reader() as session:
+            rows = session.execute(select(Photo.id, Photo.path, Photo.file_size,
+                                          Photo.file_mtime, Photo.content_hash))
+            for row in rows:
+                known = _Known(*row)
+                self.by_path[known.path] = known
+                self.by_hash[known.content_hash] = known
+
+    def _scan(self, given: list[Path]) -> list[Found]:
+        todo: list[Found] = []
+        seen: set[str] = set()
+        for item in scan(given):
+            if self.cancel.cancelled:
+                break
+            key = str(item.path)
+            if key in seen:
+                continue
+            seen.add(key)
+            if isinstance(item, Skipped):
+                if item.error:
+                    self._fail(key, item.reason)
+                else:
+                    self.report.skipped.append((key, item.reason))
+                continue
+            known = self.by_path.get(key)
+            if known and known.size == item.size and known.mtime == item.mtime:
+                self.report.unchanged += 1
+            else:
+                todo.append(item)
+        return todo
+
+    # -- analysis in worker processes ------------------------------------------------------
+    def _analyse_all(self, todo: list[Found]) -> None:
+        if not todo:
+            return
+        thumbs = str(self.archive.thumbnail_dir)
+        queue = [str(f.path) for f in todo]
+        done = 0
+        window = self.workers * 4
+        pool = self._pool(len(queue))
+        in_flight: dict[Future[Analysed], str] = {}
+        try:
+            while (queue or in_flight) and not self.cancel.cancelled:
+                while queue and len(in_flight) < window:
+                    path = queue.pop(0)
+                    in_flight[pool.submit(analyse, path, thumbs)] = path
+                finished, _ = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
+                broken: list[str] = []
+                for future in finished:
+                    path = in_flight.pop(future)
+                    try:
+                        self._accept(future.result())
+                        done += 1
+                        self.progress.advance(done, len(todo), path)
+                    except BrokenProcessPool:
+                        broken.append(path)
+                if broken:
+                    # A decoder crashed a worker: retry the suspects one at a time.
+                    broken += list(in_flight.values())
+                    in_flight.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    for path in broken:
+                        if self.cancel.cancelled:
+                            break
+                        self._accept(self._isolated(path, thumbs))
+                        done += 1
+                        self.progress.advance(done, len(todo), path)
+                    pool = self._pool(len(queue))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self, jobs: int) -> ProcessPoolExecutor:
+        # "spawn": safe beside the GUI's threads, and the same on every platform.
+        return ProcessPoolExecutor(max_workers=max(1, min(self.workers, jobs)),
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=worker_init)
+
+    def _isolated(self, path: str, thumbs: str) -> Analysed:
+        with self._pool(1) as pool:
+            try:
+                return pool.submit(analyse, path, thumbs).result()
+            except BrokenProcessPool:
+                return Analysed(path, 0, 0.0, "", error="crashed the image reader "
+                                "(the file is probably corrupt)")
+
+    # -- applying results in batches ---------------------------------------------------------
+    def _accept(self, result: Analysed) -> None:
+        if result.error:
+            self._fail(result.path, result.error)
+        else:
+            self._pending.append(result)
+        due = time.monotonic() - self._last_commit > BATCH_SECONDS
+        if len(self._pending) >= BATCH_SIZE or (due and self._pending):
+            self._flush()
+
+    def _fail(self, path: str, error: str) -> None:
+        self.report.failed.append((path, error))
+        with self.archive.session() as session:
+            session.add(ImportFailure(run_id=self.report.run_id, path=path, error=error))
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        self._last_commit = time.monotonic()
+        if not batch:
+            return
+        touched: list[int] = []
+        new_ids: list[int] = []
+        with self.archive.session() as session:
+            for result in batch:
+                photo_id, outcome = self._apply(session, result)
+                if photo_id is not None and outcome in ("added", "updated", "relinked"):
+                    touched.append(photo_id)
+                    if outcome == "added":
+                        new_ids.append(photo_id)
+            session.flush()
+            refresh_fts(session, touched)
+        self.report.new_ids.extend(new_ids)
+        if self.on_batch and touched:
+            self.on_batch(touched)
+
+    def _apply(self, session: Session, r: Analysed) -> tuple[int | None, str]:
+        same_content = self.by_hash.get(r.content_hash)
+        if same_content is not None:
+            if same_content.path == r.path:  # touched, not changed
+                photo = session.get(Photo, same_content.id)
+                if photo is not None:
+                    photo.file_size, photo.file_mtime, photo.missing = r.size, r.mtime, False
+                self.report.unchanged += 1
+                return same_content.id, "unchanged"
+            if not os.path.exists(same_content.path) and r.path not in self.by_path:
+                photo = session.get(Photo, same_content.id)
+                if photo is not None:
+                    del self.by_path[same_content.path]
+                    photo.path, photo.missing = r.path, False
+                    photo.file_size, photo.file_mtime = r.size, r.mtime
+                    same_content.path = r.path
+                    self.by_path[r.path] = same_content
+                    self.report.relinked += 1
+                    return photo.id, "relinked"
+            self.report.skipped.append(
+                (r.path, f"same content as photo {same_content.id} ({same_content.path})"))
+            return None, "duplicate"
+        known = self.by_path.get(r.path)
+        if known is not None:
+            photo = session.get(Photo, known.id)
+            if photo is not None:
+                keep = edited_fields(session, photo.id)
+                self._fill(session, photo, r, keep=keep)
+                del self.by_hash[known.content_hash]
+                known.content_hash, known.size, known.mtime = r.content_hash, r.size, r.mtime
+                self.by_hash[r.content_hash] = known
+                self.report.updated += 1
+                return photo.id, "updated"
+        photo = Photo(path=r.path, missing=False, rotation=0, rating=0,
+                      import_run_id=self.report.run_id)
+        session.add(photo)
+        self._fill(session, photo, r, keep=set())
+        session.flush()
+        known = _Known(photo.id, r.path, r.size, r.mtime, r.content_hash)
+        self.by_path[r.path] = self.by_hash[r.content_hash] = known
+        self.report.added += 1
+        return photo.id, "added"
+
+    def _fill(self, session: Session, photo: Photo, r: Analysed, keep: set[str]) -> None:
+        photo.content_hash, photo.file_size, photo.file_mtime = r.content_hash, r.size, r.mtime
+        photo.format, photo.width, photo.height = r.format, r.width, r.height
+        photo.orientation = r.orientation
+        for name, value in r.technical.items():
+            setattr(photo, name, value)
+        photo.modified_at = utcnow()
+        for name, raw in r.fields.items():
+            if name in keep or name not in FIELDS_BY_NAME or raw in (None, "", []):
+                continue
+            try:
+                set_field(session, photo, name, parse_value(name, raw))
+            except UsageError as exc:
+                r.warnings.append(f"{name}: {exc}")

@@ -45,6 +45,12 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit's pages
     cur.close()
+    # SQLite's lower() folds ASCII only; filters must treat "Óbuda" and "óbuda" alike.
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_engine(path: Path) -> Engine:

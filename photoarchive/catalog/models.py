@@ -222,8 +222,10 @@ class ImportFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"),
                                         index=True)
-    path: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text, index=True)
     error: Mapped[str] = mapped_column(Text)
+    file_size: Mapped[int | None] = mapped_column(Integer)  # to skip it again while unchanged
+    file_mtime: Mapped[float | None] = mapped_column(Float)
 
     run: Mapped[ImportRun] = relationship(back_populates="failures")
 

@@ -56,6 +56,7 @@ MISSING_ALIASES: dict[str, str] = {
 }
 
 _FILTER_NAME = re.compile(r"[^\W\d]+")  # letters and underscores only
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,10 @@ def _filter_name(bare: str) -> tuple[str, str] | None:
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse the search-box text; raises `QueryError` if it is malformed."""
-    text = unicodedata.normalize("NFC", text)
+    # NFC as stored; control characters (NUL ends an FTS5 string early) count as spaces;
+    # lone surrogates (not encodable for SQLite) become "?".
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
     out = _Builder()
     i, n = 0, len(text)
     while i < n:
@@ -216,6 +220,13 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 __all__ = [
-    "FILTERS", "FILTER_ALIASES", "MISSING_FIELDS", "MISSING_ALIASES", "Filter", "ParsedQuery",
-    "has_token", "known_filters_text", "parse_query",
+    "FILTERS",
+    "FILTER_ALIASES",
+    "MISSING_ALIASES",
+    "MISSING_FIELDS",
+    "Filter",
+    "ParsedQuery",
+    "has_token",
+    "known_filters_text",
+    "parse_query",
 ]

@@ -82,10 +82,10 @@ _DELETE_IDS = text("DELETE FROM photo_fts WHERE rowid IN :ids").bindparams(
     bindparam("ids", expanding=True))
 
 
-def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     unique = sorted({int(i) for i in ids})
-    for start in range(0, len(unique), size):
-        yield unique[start:start + size]
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start:start + CHUNK]
 
 
 def refresh_fts(session: Session, photo_ids: Iterable[int]) -> None:

@@ -8,6 +8,7 @@ touches the catalog.
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,16 @@ def hash_file(path: Path) -> tuple[str, int, float]:
 
 
 def worker_init() -> None:
-    """Workers leave Ctrl+C to the parent, which cancels the import cleanly."""
+    """Workers leave Ctrl+C to the parent, which cancels the import cleanly, and keep C
+    libraries' chatter (libtiff, libjpeg warnings) off the user's terminal: every problem
+    comes back as a reason in the result instead."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def analyse(path_text: str, thumbnail_dir: str) -> Analysed:

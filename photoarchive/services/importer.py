@@ -85,13 +85,14 @@ class Importer:
         self.on_batch = on_batch
         self.report = ImportReport()
         self._pending: list[Analysed] = []
+        self._failures: list[ImportFailure] = []
         self._last_commit = time.monotonic()
 
     # -- the run -------------------------------------------------------------------------
     def run(self, paths: Iterable[Path | str]) -> ImportReport:
         """Import `paths` (files and folders, recursively) and return the report."""
         started = time.monotonic()
-        given = [Path(p).expanduser().absolute() for p in paths]
+        given = [Path(os.path.abspath(Path(p).expanduser())) for p in paths]
         if not given:
             raise UsageError("Nothing to import: give one or more files or folders.")
         self._begin_run(given)
@@ -138,11 +139,19 @@ class Importer:
                 known = _Known(*row)
                 self.by_path[known.path] = known
                 self.by_hash[known.content_hash] = known
+            # The newest failure of each path, to skip files that failed and did not change.
+            self.failed_before: dict[str, tuple[int | None, float | None, str]] = {}
+            failures = session.execute(select(ImportFailure.path, ImportFailure.file_size,
+                                              ImportFailure.file_mtime, ImportFailure.error)
+                                       .order_by(ImportFailure.id))
+            for path, size, mtime, error in failures:
+                self.failed_before[path] = (size, mtime, error)
 
     def _scan(self, given: list[Path]) -> list[Found]:
         todo: list[Found] = []
         seen: set[str] = set()
-        for item in scan(given):
+        own = (self.archive.thumbnail_dir, self.archive.backup_dir)
+        for item in scan(given, exclude=own):
             if self.cancel.cancelled:
                 break
             key = str(item.path)
@@ -156,8 +165,11 @@ class Importer:
                     self.report.skipped.append((key, item.reason))
                 continue
             known = self.by_path.get(key)
+            failed = self.failed_before.get(key)
             if known and known.size == item.size and known.mtime == item.mtime:
                 self.report.unchanged += 1
+            elif not known and failed and failed[:2] == (item.size, item.mtime):
+                self._fail(key, failed[2], item.size, item.mtime)
             else:
                 todo.append(item)
         return todo
@@ -219,26 +231,30 @@ class Importer:
     # -- applying results in batches ---------------------------------------------------------
     def _accept(self, result: Analysed) -> None:
         if result.error:
-            self._fail(result.path, result.error)
+            self._fail(result.path, result.error, result.size, result.mtime)
         else:
             self._pending.append(result)
         due = time.monotonic() - self._last_commit > BATCH_SECONDS
-        if len(self._pending) >= BATCH_SIZE or (due and self._pending):
+        waiting = len(self._pending) + len(self._failures)
+        if waiting >= BATCH_SIZE or (due and waiting):
             self._flush()
 
-    def _fail(self, path: str, error: str) -> None:
+    def _fail(self, path: str, error: str, size: int | None = None,
+              mtime: float | None = None) -> None:
         self.report.failed.append((path, error))
-        with self.archive.session() as session:
-            session.add(ImportFailure(run_id=self.report.run_id, path=path, error=error))
+        self._failures.append(ImportFailure(run_id=self.report.run_id, path=path, error=error,
+                                            file_size=size, file_mtime=mtime))
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
+        failures, self._failures = self._failures, []
         self._last_commit = time.monotonic()
-        if not batch:
+        if not batch and not failures:
             return
         touched: list[int] = []
         new_ids: list[int] = []
         with self.archive.session() as session:
+            session.add_all(failures)
             for result in batch:
                 photo_id, outcome = self._apply(session, result)
                 if photo_id is not None and outcome in ("added", "updated", "relinked"):

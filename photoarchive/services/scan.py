@@ -66,9 +66,18 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
 
 
-def scan(paths: list[Path]) -> Iterator[Found | Skipped]:
-    """Yield every file under `paths` (files or folders, recursively) as Found or Skipped."""
+def scan(paths: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[Found | Skipped]:
+    """Yield every file under `paths` (files or folders, recursively) as Found or Skipped.
+
+    Folders in `exclude` (the catalog's own thumbnails and backups) are passed over.
+    """
     visited: set[tuple[int, int]] = set()
+    for folder in exclude:
+        try:
+            st = folder.stat()
+        except OSError:
+            continue
+        visited.add((st.st_dev, st.st_ino))
     for given in paths:
         try:
             st = given.stat()
@@ -93,7 +102,8 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Found | Skipp
         return
     key = (st.st_dev, st.st_ino)
     if key in visited:
-        yield Skipped(folder, "symbolic link loop (folder already visited)", True)
+        if folder.is_symlink():
+            yield Skipped(folder, "symbolic link loop (folder already visited)", True)
         return
     visited.add(key)
     try:

@@ -55,11 +55,13 @@ PARSED = [
     ('"isbn:978"', ParsedQuery(phrases=("isbn:978",))),
     # tokens without letters or digits are dropped
     ("- -- & ... \"\" \"!!\" -\"\"", ParsedQuery()),
+    ("a\x00b\x1fc", ParsedQuery(words=("a", "b", "c"))),
+    ("x\ud800y", ParsedQuery(words=("x?y",))),
     ('foo"bar baz"', ParsedQuery(words=("foo",), phrases=("bar baz",))),
     ("--x", ParsedQuery(excluded_words=("-x",))),
     (
-        'tank -soldier "Corvin köz" -"Kilián" keyword:Places -person:Nagy date:1956 '
-        "missing:caption",
+        ('tank -soldier "Corvin köz" -"Kilián" keyword:Places -person:Nagy date:1956 '
+        "missing:caption"),
         ParsedQuery(
             words=("tank",), phrases=("Corvin köz",), excluded_words=("soldier",),
             excluded_phrases=("Kilián",),
@@ -121,8 +123,8 @@ def test_has_token(text: str, expected: bool) -> None:
 
 
 QUERY_ALPHABET = st.sampled_from(
-    list('abcXYZ019 -":|*^()._/\\\'~%\t\nőü') + ["keyword:", "missing:", "date:", "NEAR(",
-                                                  "AND", "OR", "NOT", "foo:", "city:"])
+    [*'abcXYZ019 -":|*^()._/\\\'~%\t\nőü', "keyword:", "missing:", "date:", "NEAR(",
+     "AND", "OR", "NOT", "foo:", "city:"])
 
 
 @settings(max_examples=400, deadline=None)

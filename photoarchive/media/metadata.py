@@ -1,0 +1,356 @@
+"""Read descriptive and technical metadata: sidecar first, then the MWG precedence rules.
+
+See docs METADATA.md. `read_metadata` never raises: whatever cannot be read becomes a
+line in `FileMetadata.warnings`. It is a pure function over a path (worker-safe); the
+result is a picklable dataclass.
+
+Precedence (reading is the reverse of writing):
+* a sidecar `name.ext.xmp` (else `name.xmp`) overrides embedded values field by field;
+* caption, creator, rights: Exif (if not blank) -> XMP -> IPTC-IIM; other shared fields:
+  XMP -> IPTC. When the file's stored IPTC digest does not match its IPTC block (IIM was
+  edited by a tool that does not know XMP), IPTC comes before XMP (MWG rule);
+* location fields: IPTC Extension LocationShown (first entry) -> photoshop:/Iptc4xmpCore
+  -> IPTC-IIM;
+* date taken: Exif DateTimeOriginal -> XMP photoshop:DateCreated -> XMP
+  exif:DateTimeOriginal -> IPTC 2:55 (+2:60).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from photoarchive.media import embedded
+from photoarchive.media.embedded import RawMetadata, clean_text
+from photoarchive.media.mwg import (
+    is_boilerplate_caption,
+    parse_date_taken,
+    parse_exif_gps,
+    parse_xmp_gps,
+)
+
+__all__ = ["FIELD_NAMES", "LIST_FIELDS", "FileMetadata", "find_sidecar", "read_metadata"]
+
+FIELD_NAMES: tuple[str, ...] = (
+    "title", "headline", "caption", "alt_text", "creator", "date", "sublocation", "city",
+    "state", "country", "country_code", "keywords", "people", "event", "source", "credit",
+    "rights", "rights_url", "identifier", "caption_writer", "notes", "rating",
+)
+LIST_FIELDS = frozenset({"keywords", "people"})
+
+MAX_SIDECAR_BYTES = 16 * 1024 * 1024
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+
+FieldValue = str | list[str] | None
+
+
+@dataclass(slots=True)
+class FileMetadata:
+    """Metadata of one file. `fields` has every name in FIELD_NAMES: text fields are None
+    and list fields [] when the file has no value. `rating` is an int as a string."""
+
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    camera_make: str | None = None
+    camera_model: str | None = None
+    taken_at: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    orientation: int = 1
+    sidecar: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_sidecar(path: Path) -> Path | None:
+    """The XMP sidecar of a file: `name.ext.xmp`, else `name.xmp` (any case), or None."""
+    for candidate in (path.with_name(path.name + ".xmp"), path.with_suffix(".xmp")):
+        for variant in (candidate, candidate.with_suffix(".XMP")):
+            if variant != path and variant.is_file():
+                return variant
+    return None
+
+
+class _Source:
+    """Typed accessors over one RawMetadata (Exif, IPTC and XMP values by key)."""
+
+    def __init__(self, raw: RawMetadata, warnings: list[str]) -> None:
+        self.raw = raw
+        self.warnings = warnings
+
+    def _text(self, value: str) -> str | None:
+        return clean_text(value, self.warnings) or None
+
+    def exif(self, key: str) -> str | None:
+        value = self.raw.exif.get(key)
+        return self._text(value) if isinstance(value, str) else None
+
+    def iptc(self, key: str) -> str | None:
+        return self._join(self.iptc_list(key))
+
+    def iptc_list(self, key: str) -> list[str]:
+        return self._items(self.raw.iptc.get(key, []))
+
+    def xmp(self, key: str) -> str | None:
+        value = self.raw.xmp.get(key)
+        if isinstance(value, dict):
+            text = value.get("x-default") or next(iter(value.values()), "")
+            return self._text(text)
+        if isinstance(value, list):
+            return self._join(self._items(value))
+        return self._text(value) if isinstance(value, str) else None
+
+    def xmp_list(self, key: str) -> list[str]:
+        value = self.raw.xmp.get(key)
+        if isinstance(value, list):
+            return self._items(value)
+        text = self.xmp(key)
+        return [text] if text else []
+
+    def xmp_struct(self, array: str, member: str) -> str | None:
+        """`member` of the first item of an XMP array of structs that has it."""
+        for index in range(1, 100):
+            item = f"{array}[{index}]"
+            if item not in self.raw.xmp and not any(k.startswith(item + "/")
+                                                    for k in self.raw.xmp):
+                return None
+            text = self.xmp(f"{item}/{member}")
+            if text:
+                return text
+        return None
+
+    def _items(self, values: Iterable[str]) -> list[str]:
+        items = [t for t in (clean_text(v, self.warnings) for v in values) if t]
+        items = list(dict.fromkeys(items))
+        if len(items) > embedded.MAX_ITEMS:
+            self.warnings.append(f"a list of {len(items):,} values was cut")
+        return items[: embedded.MAX_ITEMS]
+
+    @staticmethod
+    def _join(items: list[str]) -> str | None:
+        return "; ".join(items) or None
+
+
+def _first(*candidates: Callable[[], FieldValue]) -> FieldValue:
+    for candidate in candidates:
+        value = candidate()
+        if value:
+            return value
+    return None
+
+
+def _keywords(src: _Source, iptc_first: bool) -> list[str]:
+    hierarchy = src.xmp_list("Xmp.lr.hierarchicalSubject")
+    flat = src.xmp_list("Xmp.dc.subject")
+    parts = {part.strip() for path in hierarchy for part in path.split("|")}
+    from_xmp = hierarchy + [k for k in flat if k not in parts and k not in hierarchy]
+    from_iptc = src.iptc_list("Iptc.Application2.Keywords")
+    order = (from_iptc, from_xmp) if iptc_first else (from_xmp, from_iptc)
+    return next((lst for lst in order if lst), [])
+
+
+def _creator(src: _Source, iptc_first: bool) -> str | None:
+    lists = [src.xmp_list("Xmp.dc.creator"), src.iptc_list("Iptc.Application2.Byline")]
+    if iptc_first:
+        lists.reverse()
+    artist = src.exif("Exif.Image.Artist")
+    if artist:
+        names = [n.strip() for n in artist.split(";") if n.strip()]
+        # Exif Artist often holds only the first creator: if a longer XMP/IPTC list
+        # contains every name of it, that list is the same value, complete.
+        for names_list in lists:
+            if len(names_list) > len(names) and all(n in names_list for n in names):
+                return "; ".join(names_list)
+        return "; ".join(names)
+    return next(("; ".join(lst) for lst in lists if lst), None)
+
+
+def _caption(src: _Source, iptc_first: bool) -> str | None:
+    sources = [src.xmp("Xmp.dc.description"), src.iptc("Iptc.Application2.Caption")]
+    if iptc_first:
+        sources.reverse()
+    for text in (src.exif("Exif.Image.ImageDescription"), *sources):
+        if text and not is_boilerplate_caption(text):
+            return text
+    return None
+
+
+def _rating(src: _Source) -> str | None:
+    text = src.xmp("Xmp.xmp.Rating")
+    if text is None:
+        values = src.raw.exif.get("Exif.Image.Rating")
+        text = str(values[0]) if isinstance(values, tuple) and values else None
+    if text is None:
+        return None
+    try:
+        rating = round(float(text))
+    except ValueError:
+        rating = 99
+    if not -1 <= rating <= 5:
+        src.warnings.append(f"rating {text!r} is not between -1 and 5; ignored")
+        return None
+    return str(rating)
+
+
+def _fields(src: _Source, iptc_first: bool) -> dict[str, FieldValue]:
+    """Descriptive fields of one source (embedded file or sidecar) by precedence."""
+    x, i = src.xmp, src.iptc
+
+    def xi(xmp_key: str, iptc_key: str) -> tuple[Callable[[], FieldValue], ...]:
+        pair = (lambda: x(xmp_key), lambda: i(iptc_key))
+        return pair[::-1] if iptc_first else pair
+
+    def shown(member: str) -> Callable[[], FieldValue]:
+        return lambda: src.xmp_struct("Xmp.iptcExt.LocationShown", f"Iptc4xmpExt:{member}")
+
+    app = "Iptc.Application2."
+    return {
+        "title": _first(*xi("Xmp.dc.title", app + "ObjectName")),
+        "headline": _first(*xi("Xmp.photoshop.Headline", app + "Headline")),
+        "caption": _caption(src, iptc_first),
+        "alt_text": x("Xmp.iptc.AltTextAccessibility"),
+        "creator": _creator(src, iptc_first),
+        "sublocation": _first(shown("Sublocation"),
+                              *xi("Xmp.iptc.Location", app + "SubLocation")),
+        "city": _first(shown("City"), *xi("Xmp.photoshop.City", app + "City")),
+        "state": _first(shown("ProvinceState"),
+                        *xi("Xmp.photoshop.State", app + "ProvinceState")),
+        "country": _first(shown("CountryName"),
+                          *xi("Xmp.photoshop.Country", app + "CountryName")),
+        "country_code": _first(shown("CountryCode"),
+                               *xi("Xmp.iptc.CountryCode", app + "CountryCode")),
+        "keywords": _keywords(src, iptc_first),
+        "people": src.xmp_list("Xmp.iptcExt.PersonInImage"),
+        "event": x("Xmp.iptcExt.Event"),
+        "source": _first(*xi("Xmp.photoshop.Source", app + "Source")),
+        "credit": _first(*xi("Xmp.photoshop.Credit", app + "Credit")),
+        "rights": _first(lambda: src.exif("Exif.Image.Copyright"),
+                         *xi("Xmp.dc.rights", app + "Copyright")),
+        "rights_url": x("Xmp.xmpRights.WebStatement"),
+        "identifier": x("Xmp.dc.identifier"),
+        "caption_writer": _first(*xi("Xmp.photoshop.CaptionWriter", app + "Writer")),
+        "notes": _first(*xi("Xmp.photoshop.Instructions", app + "SpecialInstructions")),
+        "rating": _rating(src),
+    }
+
+
+def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | None]]:
+    exif_dt = src.exif("Exif.Photo.DateTimeOriginal")
+    offset = src.exif("Exif.Photo.OffsetTimeOriginal")
+    iptc_date = src.iptc("Iptc.Application2.DateCreated")
+    iptc_time = src.iptc("Iptc.Application2.TimeCreated")
+    xmp = [("XMP photoshop:DateCreated", src.xmp("Xmp.photoshop.DateCreated")),
+           ("XMP exif:DateTimeOriginal", src.xmp("Xmp.exif.DateTimeOriginal"))]
+    iptc = [("IPTC DateCreated",
+             f"{iptc_date}T{iptc_time}" if iptc_date and iptc_time else iptc_date)]
+    rest = iptc + xmp if iptc_first else xmp + iptc
+    exif = ("Exif DateTimeOriginal", f"{exif_dt}{offset or ''}" if exif_dt else None)
+    return [exif, *rest]
+
+
+def _apply(meta: FileMetadata, src: _Source, iptc_first: bool, sidecar: bool) -> None:
+    """Fill `meta` from one source; a sidecar only overrides what it has."""
+    for name, value in _fields(src, iptc_first).items():
+        if value or not sidecar:
+            meta.fields[name] = value
+    for label, text in _date_candidates(src, iptc_first):
+        if not text:
+            continue
+        parsed = parse_date_taken(text)
+        if isinstance(parsed, str):
+            meta.warnings.append(f"{label} {parsed}; ignored")
+            continue
+        meta.fields["date"], meta.taken_at = parsed
+        break
+    else:
+        if not sidecar:
+            meta.fields["date"], meta.taken_at = None, None
+    make = src.exif("Exif.Image.Make") or src.xmp("Xmp.tiff.Make")
+    model = src.exif("Exif.Image.Model") or src.xmp("Xmp.tiff.Model")
+    meta.camera_make = make or (None if not sidecar else meta.camera_make)
+    meta.camera_model = model or (None if not sidecar else meta.camera_model)
+    position = parse_exif_gps(src.raw.exif, meta.warnings)
+    if position is None:
+        position = parse_xmp_gps(src.xmp("Xmp.exif.GPSLatitude"),
+                                 src.xmp("Xmp.exif.GPSLongitude"), meta.warnings)
+    if position is not None:
+        meta.latitude, meta.longitude = position
+    if not sidecar:  # orientation describes the stored pixels: embedded value only
+        meta.orientation = _orientation(src, meta.warnings)
+
+
+def _orientation(src: _Source, warnings: list[str]) -> int:
+    values = src.raw.exif.get("Exif.Image.Orientation")
+    text = str(values[0]) if isinstance(values, tuple) and values else src.xmp(
+        "Xmp.tiff.Orientation")
+    if text is None:
+        return 1
+    if text.isdigit() and 1 <= int(text) <= 8:
+        return int(text)
+    warnings.append(f"orientation {text!r} is not 1 to 8; using 1")
+    return 1
+
+
+def _read_sidecar(sidecar: Path, warnings: list[str]) -> RawMetadata | None:
+    """Read an XMP sidecar after refusing DTDs (entity bombs, external entities)."""
+    try:
+        size = sidecar.stat().st_size
+        if size > MAX_SIDECAR_BYTES:
+            warnings.append(f"sidecar {sidecar.name} is larger than "
+                            f"{MAX_SIDECAR_BYTES:,} bytes; ignored")
+            return None
+        data = sidecar.read_bytes()
+    except OSError as exc:
+        warnings.append(f"sidecar {sidecar.name} cannot be read ({exc.strerror or exc})")
+        return None
+    if _DTD.search(data):
+        warnings.append(f"sidecar {sidecar.name} contains a DTD (DOCTYPE/ENTITY); "
+                        "ignored for safety")
+        return None
+    raw = _read_packet(data.removeprefix(b"\xef\xbb\xbf"), f"sidecar {sidecar.name}")
+    if not raw.xmp and not raw.warnings:
+        raw.warnings.append(f"sidecar {sidecar.name} has no XMP properties")
+    return raw
+
+
+def _read_packet(packet: bytes, label: str) -> RawMetadata:
+    """Read a bare XMP packet. exiv2 also converts it to Exif/IPTC (and logs conversion
+    complaints such as "Unsupported date format" for a valid "1956"): keep only the XMP
+    and the XMP parser's own messages."""
+    raw = embedded.read_raw(packet, label=label)
+    raw.exif, raw.iptc = {}, {}
+    raw.warnings = [w for w in raw.warnings if not w.startswith("exiv2: ") or "XMP" in w]
+    return raw
+
+
+def _read_embedded(path: Path) -> RawMetadata:
+    raw = embedded.read_raw(path, label=path.name)
+    if not raw.xmp and path.suffix.lower() == ".gif":  # exiv2 skips GIF's XMP extension
+        try:
+            packet = embedded.find_xmp_packet(path)
+        except OSError:
+            packet = None
+        if packet and not _DTD.search(packet):
+            extra = _read_packet(packet, f"{path.name} XMP")
+            raw.xmp, raw.warnings = extra.xmp, raw.warnings + extra.warnings
+    return raw
+
+
+def read_metadata(path: Path) -> FileMetadata:
+    """Metadata of an image file and its sidecar. Never raises; problems become warnings."""
+    path = Path(path)
+    meta = FileMetadata(fields={n: ([] if n in LIST_FIELDS else None) for n in FIELD_NAMES})
+    try:
+        raw = _read_embedded(path)
+        meta.warnings.extend(raw.warnings)
+        _apply(meta, _Source(raw, meta.warnings), raw.iptc_digest_matches is False, False)
+        sidecar = find_sidecar(path)
+        if sidecar is not None:
+            side = _read_sidecar(sidecar, meta.warnings)
+            if side is not None:
+                meta.warnings.extend(side.warnings)
+                meta.sidecar = sidecar
+                _apply(meta, _Source(side, meta.warnings), False, True)
+    except Exception as exc:  # noqa: BLE001 - metadata is never fatal to an import
+        meta.warnings.append(f"{path.name}: metadata cannot be read ({type(exc).__name__})")
+    return meta

@@ -1,0 +1,95 @@
+"""Thumbnails: small sRGB JPEGs, cached on disk by content hash.
+
+`make_thumbnail` is a pure function over a path (safe in worker threads and processes);
+`write_thumbnail` writes atomically so readers never see a half-written file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from photoarchive.errors import MediaError
+from photoarchive.media.decode import DEFAULT_MAX_PIXELS, load_oriented
+
+__all__ = [
+    "THUMBNAIL_QUALITY",
+    "THUMBNAIL_SIZE",
+    "make_thumbnail",
+    "thumbnail_file",
+    "write_thumbnail",
+]
+
+THUMBNAIL_SIZE = 400
+"""Long edge of a thumbnail, in pixels."""
+
+THUMBNAIL_QUALITY = 85
+
+# Extra clockwise rotation (degrees) -> Pillow transposition.
+_ROTATIONS: dict[int, Image.Transpose | None] = {
+    0: None,
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+
+_HASH = re.compile(r"[0-9a-f]{3,128}")
+
+
+def make_thumbnail(
+    path: Path | str,
+    size: int = THUMBNAIL_SIZE,
+    rotation: int = 0,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> bytes:
+    """JPEG bytes of the image fitted in `size` x `size`, oriented, sRGB, no metadata.
+
+    `rotation` is an extra clockwise turn (0, 90, 180 or 270 degrees, or any multiple)
+    applied after the Exif orientation, e.g. a rotation the archivist chose.
+    Raises MediaError when the file cannot be decoded.
+    """
+    turn = rotation % 360
+    if turn not in _ROTATIONS:
+        raise ValueError(f"rotation must be a multiple of 90 degrees, not {rotation}")
+    img = load_oriented(path, max_size=size, max_pixels=max_pixels)
+    op = _ROTATIONS[turn]
+    if op is not None:
+        img = img.transpose(op)
+    buffer = io.BytesIO()
+    try:
+        img.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, progressive=False,
+                 optimize=False)
+    except (OSError, ValueError) as exc:
+        raise MediaError(f"{Path(path).name}: cannot encode the thumbnail ({exc})") from exc
+    return buffer.getvalue()
+
+
+def thumbnail_file(cache_dir: Path, content_hash: str) -> Path:
+    """Where the thumbnail of a file with this content hash lives: cache_dir/ab/abcd….jpg."""
+    digest = content_hash.lower()
+    if not _HASH.fullmatch(digest):
+        raise ValueError(f"not a hexadecimal content hash: {content_hash!r}")
+    return Path(cache_dir) / digest[:2] / f"{digest}.jpg"
+
+
+def write_thumbnail(cache_dir: Path, content_hash: str, data: bytes) -> Path:
+    """Store thumbnail bytes atomically (temporary file, then os.replace); return the path."""
+    target = thumbnail_file(cache_dir, content_hash)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp_name, target)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
+    return target

@@ -1,0 +1,199 @@
+"""What the window browses: light grid rows, sidebar counts, thumbnails and viewer pixels.
+
+Everything here is plain data (no Qt), cheap enough for a 100,000-photo catalog: grid
+rows are fetched by id in pages, the sidebar in a handful of aggregate queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from photoarchive.catalog.models import (
+    Collection,
+    CollectionMember,
+    ImportRun,
+    Keyword,
+    Person,
+    Photo,
+    photo_keyword,
+    photo_person,
+)
+from photoarchive.errors import MediaError
+from photoarchive.media.decode import load_oriented
+from photoarchive.media.thumbnails import make_thumbnail, thumbnail_file, write_thumbnail
+from photoarchive.services.archive import Archive
+
+#: Sidebar entries that are saved searches in the catalog's query language.
+NEEDS_CAPTION = "missing:caption"
+INCOMPLETE = {"Needs a caption": "missing:caption", "Needs a date": "missing:date",
+              "Needs a photographer": "missing:creator", "Needs rights": "missing:rights"}
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """What one grid tile needs."""
+
+    id: int
+    path: str
+    content_hash: str
+    title: str | None
+    caption: str | None
+    date_display: str | None
+    rotation: int
+    missing: bool
+
+    @property
+    def name(self) -> str:
+        return self.title or Path(self.path).name
+
+
+@dataclass(frozen=True)
+class SidebarCounts:
+    """Counts for the sidebar: totals, incomplete records, collections, keywords, people."""
+
+    all: int
+    incomplete: dict[str, int]
+    recent_query: str | None
+    recent: int
+    collections: list[tuple[str, int]]
+    keywords: list[tuple[str, int]]
+    people: list[tuple[str, int]]
+
+
+def grid_rows(archive: Archive, ids: list[int]) -> list[GridRow]:
+    """Rows for `ids`, in that order (missing ids are left out)."""
+    cols = (Photo.id, Photo.path, Photo.content_hash, Photo.title, Photo.caption,
+            Photo.date_display, Photo.rotation, Photo.missing)
+    found: dict[int, GridRow] = {}
+    with archive.reader() as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in session.execute(select(*cols).where(Photo.id.in_(chunk))):
+                found[row[0]] = GridRow(*row)
+    return [found[i] for i in ids if i in found]
+
+
+def _blank(column):  # noqa: ANN001, ANN202
+    return or_(column.is_(None), func.trim(column) == "")
+
+
+def sidebar_counts(archive: Archive) -> SidebarCounts:
+    """Everything the sidebar shows, in a few queries."""
+    with archive.reader() as session:
+        total = session.scalar(select(func.count()).select_from(Photo)) or 0
+        columns = {"missing:caption": Photo.caption, "missing:date": Photo.date,
+                   "missing:creator": Photo.creator, "missing:rights": Photo.rights}
+        incomplete = {label: session.scalar(select(func.count()).select_from(Photo).where(
+            _blank(columns[query]))) or 0 for label, query in INCOMPLETE.items()}
+        last_run = session.scalar(select(func.max(Photo.import_run_id)))
+        recent = session.scalar(select(func.count()).select_from(Photo).where(
+            Photo.import_run_id == last_run)) or 0 if last_run else 0
+        collections = [(name, n) for name, n in session.execute(
+            select(Collection.name, func.count(CollectionMember.photo_id))
+            .outerjoin(CollectionMember).group_by(Collection.id)
+            .order_by(func.lower(Collection.name)))]
+        keywords = [(name, n) for name, n in session.execute(
+            select(Keyword.name, func.count(photo_keyword.c.photo_id)).join(photo_keyword)
+            .group_by(Keyword.id).order_by(func.lower(Keyword.name)))]
+        people = [(name, n) for name, n in session.execute(
+            select(Person.name, func.count(photo_person.c.photo_id)).join(photo_person)
+            .group_by(Person.id).order_by(func.lower(Person.name)))]
+    return SidebarCounts(total, incomplete, f"import:{last_run}" if last_run else None,
+                         recent, collections, keywords, people)
+
+
+def recent_import_ids(archive: Archive) -> list[int]:
+    """Photos added by the most recent import that added any, newest first."""
+    with archive.reader() as session:
+        last_run = session.scalar(select(func.max(Photo.import_run_id)))
+        if last_run is None:
+            return []
+        return list(session.scalars(select(Photo.id).where(Photo.import_run_id == last_run)
+                                    .order_by(Photo.id.desc())))
+
+
+def last_import_run(archive: Archive) -> int | None:
+    """The id of the newest import run."""
+    with archive.reader() as session:
+        return session.scalar(select(func.max(ImportRun.id)))
+
+
+def collection_ids(archive: Archive, name: str) -> list[int]:
+    """A collection's photo ids in the collection's order."""
+    with archive.reader() as session:
+        return list(session.scalars(
+            select(CollectionMember.photo_id).join(Collection)
+            .where(func.lower(Collection.name) == name.lower())
+            .order_by(CollectionMember.position)))
+
+
+def all_keywords(archive: Archive) -> list[str]:
+    """Every keyword in the catalog (for completion)."""
+    with archive.reader() as session:
+        return list(session.scalars(select(Keyword.name).order_by(func.lower(Keyword.name))))
+
+
+def all_people(archive: Archive) -> list[str]:
+    """Every person in the catalog (for completion)."""
+    with archive.reader() as session:
+        return list(session.scalars(select(Person.name).order_by(func.lower(Person.name))))
+
+
+def thumbnail_path(archive: Archive, content_hash: str) -> Path:
+    """Where the cached thumbnail of this content lives (it may not exist yet)."""
+    return thumbnail_file(archive.thumbnail_dir, content_hash)
+
+
+def ensure_thumbnail(thumbnail_dir: Path, path: str, content_hash: str) -> Path:
+    """The cached thumbnail, made now if missing. Safe in any thread; raises MediaError."""
+    target = thumbnail_file(thumbnail_dir, content_hash)
+    if not target.exists():
+        if not Path(path).exists():
+            raise MediaError(f"The file is missing: {path}")
+        write_thumbnail(thumbnail_dir, content_hash, make_thumbnail(Path(path)))
+    return target
+
+
+def viewer_pixels(path: str, max_size: int | None = None) -> tuple[bytes, int, int]:
+    """RGB bytes (width*3 per row), width and height of a photo for the viewer.
+
+    Orientation applied, sRGB, first frame. Safe in any thread; raises MediaError.
+    """
+    image = load_oriented(Path(path), max_size=max_size)
+    image = image.convert("RGB")
+    return image.tobytes(), image.width, image.height
+
+
+def set_rotation(archive: Archive, ids: list[int], degrees: int) -> dict[int, int]:
+    """Set the user's extra clockwise turn (0, 90, 180, 270) of photos; originals untouched.
+
+    Returns the previous rotation of each photo (what an undo needs).
+    """
+    turn = degrees % 360
+    if turn not in (0, 90, 180, 270):
+        raise ValueError(f"rotation must be a multiple of 90 degrees, not {degrees}")
+    previous: dict[int, int] = {}
+    with archive.session() as session:
+        for start in range(0, len(ids), 500):
+            for photo in session.scalars(select(Photo).where(Photo.id.in_(ids[start:start + 500]))):
+                previous[photo.id] = photo.rotation
+                if photo.rotation != turn:
+                    photo.rotation = turn
+    return previous
+
+
+def rotate(archive: Archive, ids: list[int], quarter_turns: int) -> dict[int, int]:
+    """Turn photos by `quarter_turns` x 90 degrees clockwise (negative: anticlockwise).
+
+    One transaction; returns each photo's new rotation.
+    """
+    result: dict[int, int] = {}
+    with archive.session() as session:
+        for start in range(0, len(ids), 500):
+            for photo in session.scalars(select(Photo).where(Photo.id.in_(ids[start:start + 500]))):
+                photo.rotation = (photo.rotation + 90 * quarter_turns) % 360
+                result[photo.id] = photo.rotation
+    return result

@@ -1,0 +1,133 @@
+"""Undo commands: every user edit is one `QUndoCommand` that calls a service.
+
+`redo()` and `undo()` take the same service path (ARCHITECTURE.md, "How a caption travels"):
+the first `redo()` applies the user's request with `apply_edits`; it then records the values
+that request produced, so a later redo restores exactly those with `apply_values`, and
+`undo()` restores the values recorded before the edit, also with `apply_values`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterable, Mapping
+
+from PySide6.QtGui import QUndoCommand
+
+from photoarchive.errors import PhotoarchiveError
+from photoarchive.services.archive import Archive
+from photoarchive.services.editing import (
+    ChangeSet,
+    EditRequest,
+    Value,
+    apply_edits,
+    apply_values,
+    snapshot,
+)
+
+Snapshot = dict[int, dict[str, Value]]
+
+#: Consecutive commits of one field on one selection within this many seconds are one step.
+MERGE_SECONDS = 3.0
+
+
+class EditFieldsCommand(QUndoCommand):
+    """One edit of descriptive fields on a set of photos, undoable and redoable.
+
+    `request_or_values` is an `EditRequest` (what the user asked for, applied to every
+    photo) or a per-photo mapping `{id: {field: value}}`. `old_snapshot` holds the values
+    of every touched field before the edit (`services.editing.snapshot`). `on_change` is
+    called with the `ChangeSet` after every redo and undo; `on_error` with the error when
+    the service refuses (the command then removes itself from the stack).
+
+    Typing in one field is one step: a command merges into the previous one when both have
+    the same `merge_key` (e.g. the field name) and the same photos, and either belong to
+    the same typing `session` or follow each other within `MERGE_SECONDS`.
+    """
+
+    ID = 0x5EDF
+
+    def __init__(self, archive: Archive, ids: Iterable[int],
+                 request_or_values: EditRequest | Mapping[int, Mapping[str, Value]],
+                 old_snapshot: Mapping[int, Mapping[str, Value]], text: str = "Edit",
+                 on_change: Callable[[ChangeSet], None] | None = None, *,
+                 on_error: Callable[[PhotoarchiveError], None] | None = None,
+                 merge_key: Hashable | None = None, session: int | None = None,
+                 origin: str = "gui") -> None:
+        super().__init__(text)
+        self.archive = archive
+        self.ids = list(dict.fromkeys(ids))
+        self.request = request_or_values
+        self.old: Snapshot = {i: dict(v) for i, v in old_snapshot.items()}
+        self.new: Snapshot | None = None
+        self.on_change = on_change
+        self.on_error = on_error
+        self.merge_key = merge_key
+        self.session = session
+        self.origin = origin
+        self.last_commit = time.monotonic()
+        self.changes = ChangeSet()
+        self.error: PhotoarchiveError | None = None
+
+    @property
+    def field_names(self) -> list[str]:
+        names: dict[str, None] = {}
+        for values in self.old.values():
+            names.update(dict.fromkeys(values))
+        return list(names)
+
+    # QUndoCommand --------------------------------------------------------------------
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return self.ID if self.merge_key is not None else -1
+
+    def redo(self) -> None:
+        if self.new is not None:
+            self._run(lambda: apply_values(self.archive, self.new, self.origin))
+            return
+        if isinstance(self.request, EditRequest):
+            request = self.request
+            ok = self._run(lambda: apply_edits(self.archive, self.ids, request, self.origin))
+        else:
+            values = self.request
+            ok = self._run(lambda: apply_values(self.archive, values, self.origin))
+        if ok:
+            self.new = snapshot(self.archive, self.ids, self.field_names)
+            if not self.changes:
+                self.setObsolete(True)  # nothing changed: not worth an undo step
+
+    def undo(self) -> None:
+        self._run(lambda: apply_values(self.archive, self.old, self.origin))
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, EditFieldsCommand) or other.isObsolete():
+            return False
+        if other.merge_key != self.merge_key or other.ids != self.ids or self.new is None:
+            return False
+        if set(other.field_names) != set(self.field_names):
+            return False
+        same_session = self.session is not None and other.session == self.session
+        if not same_session and other.last_commit - self.last_commit > MERGE_SECONDS:
+            return False
+        self.new = other.new
+        self.request = other.request
+        self.last_commit = other.last_commit
+        self.changes = other.changes
+        if self.new == self.old:
+            self.setObsolete(True)  # typed and then typed back: no step at all
+        return True
+
+    # ---------------------------------------------------------------------------------
+    def _run(self, call: Callable[[], ChangeSet]) -> bool:
+        try:
+            self.changes = call()
+        except PhotoarchiveError as error:
+            # The service ran in one transaction, so the catalog is unchanged.
+            self.error = error
+            self.changes = ChangeSet()
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(error)
+            return False
+        if self.on_change is not None:
+            self.on_change(self.changes)
+        return True
+

@@ -1,0 +1,198 @@
+"""The grid's item model: a list of photo ids; tile data fetched lazily in chunks.
+
+Only the ids of all rows are held. The `GridRow` of a row is read from the catalog the
+first time a view asks for it, together with the rest of its chunk, and kept in a bounded
+LRU cache: a 100,000-photo catalog costs one list of ints plus a few hundred rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+
+from photoarchive.services.browse import GridRow
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+MIME_IDS = "application/x-photoarchive-photo-ids"
+CHUNK = 200
+MAX_CACHED_ROWS = 4000
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def ids_from_mime(mime: QMimeData) -> list[int]:
+    """Photo ids carried by a drag from the grid (empty for anything else)."""
+    if not mime.hasFormat(MIME_IDS):
+        return []
+    try:
+        return [int(i) for i in json.loads(bytes(mime.data(MIME_IDS).data()).decode())]
+    except (ValueError, TypeError):
+        return []
+
+
+class PhotoGridModel(QAbstractListModel):
+    """Rows are photo ids; `fetch_rows(ids) -> list[GridRow]` reads tiles from the catalog."""
+
+    def __init__(self, fetch_rows: Callable[[list[int]], list[GridRow]], parent=None) -> None:
+        super().__init__(parent)
+        self._fetch_rows = fetch_rows
+        self._ids: list[int] = []
+        self._rows: OrderedDict[int, GridRow] = OrderedDict()
+        self._positions: dict[int, int] | None = None
+        self.rows_fetched = 0  # how many GridRows were read (a test checks laziness)
+        self.reorderable = False  # True in a collection's view: drops reorder
+
+    # -- the id list ---------------------------------------------------------------------
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def set_ids(self, ids: Sequence[int]) -> None:
+        """Show these photos; if they only add to the current list, insert (keeps the view)."""
+        ids = list(ids)
+        if self._ids and len(ids) > len(self._ids) and self._insert_new(ids):
+            return
+        if ids == self._ids:
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._positions = None
+        self.endResetModel()
+
+    def _insert_new(self, new: list[int]) -> bool:
+        """Insert rows for ids new in `new` if the old list is a subsequence of it."""
+        old_set = set(self._ids)
+        if not old_set.issubset(new):
+            return False
+        kept = [i for i in new if i in old_set]
+        if kept != self._ids:
+            return False
+        position = 0
+        run: list[int] = []
+        for photo_id in new + [None]:  # type: ignore[list-item]
+            if photo_id is not None and photo_id not in old_set:
+                run.append(photo_id)
+                continue
+            if run:
+                self.beginInsertRows(QModelIndex(), position, position + len(run) - 1)
+                self._ids[position:position] = run
+                self._positions = None
+                self.endInsertRows()
+                position += len(run)
+                run = []
+            position += 1
+        return True
+
+    def row_of(self, photo_id: int) -> int:
+        """The row of a photo, or -1."""
+        if self._positions is None:
+            self._positions = {pid: row for row, pid in enumerate(self._ids)}
+        return self._positions.get(photo_id, -1)
+
+    def index_of(self, photo_id: int) -> QModelIndex:
+        row = self.row_of(photo_id)
+        return self.index(row) if row >= 0 else QModelIndex()
+
+    def refresh(self, ids: Iterable[int]) -> None:
+        """Forget cached tiles of these photos and repaint their rows (after an edit)."""
+        rows = []
+        for photo_id in ids:
+            self._rows.pop(photo_id, None)
+            row = self.row_of(photo_id)
+            if row >= 0:
+                rows.append(row)
+        for row in rows:
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
+    def refresh_rows_of_hash(self, content_hash: str) -> None:
+        """Repaint cached rows showing this content (its thumbnail just arrived)."""
+        for photo_id, tile in list(self._rows.items()):
+            if tile.content_hash == content_hash:
+                index = self.index_of(photo_id)
+                if index.isValid():
+                    self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    # -- lazily fetched tiles --------------------------------------------------------------
+    def tile(self, row: int) -> GridRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        photo_id = self._ids[row]
+        found = self._rows.get(photo_id)
+        if found is not None:
+            self._rows.move_to_end(photo_id)
+            return found
+        start = row - row % CHUNK
+        wanted = [i for i in self._ids[start:start + CHUNK] if i not in self._rows]
+        for tile in self._fetch_rows(wanted):
+            self._rows[tile.id] = tile
+        self.rows_fetched += len(wanted)
+        while len(self._rows) > MAX_CACHED_ROWS:
+            self._rows.popitem(last=False)
+        return self._rows.get(photo_id)
+
+    @property
+    def cached_rows(self) -> int:
+        return len(self._rows)
+
+    # -- QAbstractListModel ---------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role in (ROW_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            tile = self.tile(index.row())
+            if tile is None:
+                return None
+            if role == ROW_ROLE:
+                return tile
+            if role == Qt.ItemDataRole.ToolTipRole:
+                parts = [tile.name, tile.date_display or "", tile.caption or "No caption yet",
+                         "The file is missing" if tile.missing else ""]
+                return "\n".join(p for p in parts if p)
+            return tile.name
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled if self.reorderable else base
+        return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemNeverHasChildren
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [MIME_IDS]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        mime = QMimeData()
+        ids = [self._ids[i.row()] for i in sorted(indexes, key=lambda i: i.row()) if i.isValid()]
+        mime.setData(MIME_IDS, json.dumps(ids).encode())
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def move_ids(self, ids: list[int], before_row: int) -> None:
+        """Move photos so they sit, in order, before `before_row` (a collection's reorder)."""
+        wanted = set(ids)
+        moving = [i for i in self._ids if i in wanted]
+        if not moving:
+            return
+        before = before_row if 0 <= before_row < len(self._ids) else len(self._ids)
+        anchor = next((i for i in self._ids[before:] if i not in wanted), None)
+        rest = [i for i in self._ids if i not in wanted]
+        at = rest.index(anchor) if anchor is not None else len(rest)
+        self.beginResetModel()
+        self._ids = rest[:at] + moving + rest[at:]
+        self._positions = None
+        self.endResetModel()

@@ -1,0 +1,178 @@
+"""The thumbnail grid: a QListView in icon mode over `PhotoGridModel`, painted by
+`TileDelegate`. Uniform tile sizes keep layout cheap at 100,000 rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView
+
+from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN
+from photoarchive.ui.grid.delegate import TileDelegate
+from photoarchive.ui.grid.loader import ThumbnailLoader
+from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, PhotoGridModel, ids_from_mime
+
+ZOOM_STEP = 20
+
+
+class PhotoGridView(QListView):
+    """Signals: `open_requested(photo_id)` (Enter, Space, double-click), `tile_size_changed`,
+    `reorder_requested(ids, before_row)` (a drop inside a reorderable model)."""
+
+    open_requested = Signal(int)
+    tile_size_changed = Signal(int)
+    reorder_requested = Signal(list, int)
+
+    def __init__(self, model: PhotoGridModel, loader: ThumbnailLoader, tile_size: int = 180,
+                 show_titles: bool = True, parent=None) -> None:
+        super().__init__(parent)
+        self.loader = loader
+        self.tile_delegate = TileDelegate(loader, tile_size, show_titles, self)
+        self.setModel(model)
+        self.setItemDelegate(self.tile_delegate)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)  # also keeps layout linear at scale
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSpacing(4)
+        self.setWrapping(True)
+        self.setMouseTracking(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setDragEnabled(True)  # after setMovement, which turns it off
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setAccessibleName("Photos")
+        self.doubleClicked.connect(self._open_index)
+        loader.thumbnail_ready.connect(self._thumbnail_ready)
+
+    @property
+    def grid_model(self) -> PhotoGridModel:
+        return self.model()  # type: ignore[return-value]
+
+    # -- tile size and titles ------------------------------------------------------------
+    @property
+    def tile_size(self) -> int:
+        return self.tile_delegate.tile_size
+
+    def set_tile_size(self, size: int) -> None:
+        size = min(max(int(size), THUMBNAIL_MIN), THUMBNAIL_MAX)
+        if size == self.tile_delegate.tile_size:
+            return
+        current = self.currentIndex()
+        self.tile_delegate.tile_size = size
+        self._relayout()
+        if current.isValid():
+            self.scrollTo(current)
+        self.tile_size_changed.emit(size)
+
+    def zoom_in(self) -> None:
+        self.set_tile_size(self.tile_size + ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_tile_size(self.tile_size - ZOOM_STEP)
+
+    def set_show_titles(self, show: bool) -> None:
+        self.tile_delegate.show_titles = show
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self.tile_delegate.sizeHintChanged.emit(QModelIndex())
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+
+    # -- selection helpers ---------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        """Selected photos in grid order."""
+        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
+        ids = self.grid_model.ids
+        return [ids[r] for r in rows if r < len(ids)]
+
+    def current_id(self) -> int | None:
+        index = self.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select_ids(self, ids: list[int], current: int | None = None) -> None:
+        """Select these photos (those shown), make `current` (or the first) current."""
+        model = self.grid_model
+        selection = QItemSelection()
+        for photo_id in ids:
+            index = model.index_of(photo_id)
+            if index.isValid():
+                selection.select(index, index)
+        chosen = model.index_of(current) if current is not None else QModelIndex()
+        if not chosen.isValid() and not selection.isEmpty():
+            chosen = selection.indexes()[0]
+        flags = QItemSelectionModel.SelectionFlag
+        if chosen.isValid():
+            self.selectionModel().setCurrentIndex(chosen, flags.NoUpdate)
+            self.scrollTo(chosen)
+        self.selectionModel().select(selection, flags.ClearAndSelect)
+
+    def move_current(self, step: int) -> int | None:
+        """Make the next (step 1) or previous (-1) photo current and the only one selected."""
+        count = self.grid_model.rowCount()
+        if count == 0:
+            return None
+        row = self.currentIndex().row()
+        row = 0 if row < 0 else min(max(row + step, 0), count - 1)
+        index = self.grid_model.index(row)
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect)
+        self.scrollTo(index)
+        return index.data(ID_ROLE)
+
+    # -- keyboard, wheel, activation ---------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._open_index(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(index.data(ID_ROLE))
+
+    def _thumbnail_ready(self, content_hash: str) -> None:
+        # Only tiles in view asked for thumbnails; repainting the viewport is enough.
+        self.viewport().update()
+
+    # -- drops: files go to the window (import); ids reorder a collection ------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        if self._accepts(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # e.g. files: the main window imports them
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._accepts(event):
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        if not self._accepts(event):
+            event.ignore()
+            return
+        target = self.indexAt(event.position().toPoint())
+        row = target.row() if target.isValid() else self.grid_model.rowCount()
+        self.reorder_requested.emit(ids_from_mime(event.mimeData()), row)
+        # Copy, not Move: the view must not delete the dragged rows itself.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def _accepts(self, event) -> bool:  # noqa: ANN001
+        return (event.source() is self and self.grid_model.reorderable
+                and event.mimeData().hasFormat(MIME_IDS))

@@ -1,0 +1,45 @@
+"""Fixtures shared by every layer's tests: the shared corpus and sample (read in place),
+and a fresh catalog in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# No test may touch the real user's data folder or catalog.
+os.environ.setdefault("PHOTOARCHIVE_HOME", str(Path("/tmp") / f"photoarchive-tests-{os.getpid()}"))
+os.environ.pop("PHOTOARCHIVE_CATALOG", None)
+
+
+def _shared(name: str) -> Path:
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"{path} is not here (the shared test data sits beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """../shared/corpus: real good, odd and broken files (read-only, used in place)."""
+    return _shared("corpus")
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """../shared/sample: the twelve 1936 demonstration photographs."""
+    return _shared("sample")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator:
+    """A new, empty catalog in a temporary folder."""
+    from photoarchive.services import open_archive
+
+    opened = open_archive(tmp_path / "catalog.sqlite")
+    yield opened
+    opened.close()

@@ -1,0 +1,98 @@
+"""Thumbnail bytes, cache layout, atomic writes, and use from worker processes."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from PIL import Image
+
+from photoarchive.errors import MediaError
+from photoarchive.media.decode import probe
+from photoarchive.media.metadata import read_metadata
+from photoarchive.media.thumbnails import (
+    THUMBNAIL_SIZE,
+    make_thumbnail,
+    thumbnail_file,
+    write_thumbnail,
+)
+
+HASH = "ab" + "0123456789abcdef" * 4
+
+
+def test_thumbnail_is_a_plain_baseline_jpeg_without_metadata(corpus):
+    data = make_thumbnail(corpus / "iphone_gpsinfo_exif.JPG")  # has Exif, XMP, IPTC, ICC
+    assert data[:2] == b"\xff\xd8"
+    with Image.open(io.BytesIO(data)) as thumb:
+        assert thumb.size == (400, 300) and thumb.mode == "RGB"
+        assert not thumb.info.get("progressive") and not thumb.info.get("progression")
+        assert "exif" not in thumb.info and "icc_profile" not in thumb.info
+        assert "xmp" not in thumb.info and not thumb.getexif()
+    assert b"Photoshop 3.0" not in data and b"http://ns.adobe.com/xap" not in data
+
+
+def test_thumbnail_of_a_progressive_jpeg_is_baseline(corpus):
+    with Image.open(io.BytesIO(make_thumbnail(corpus / "Issue 116.jpg"))) as thumb:
+        assert thumb.size == (THUMBNAIL_SIZE, 173)
+        assert not thumb.info.get("progressive")
+
+
+def test_thumbnail_size_and_extra_rotation(corpus):
+    path = corpus / "Landscape_6.jpg"
+    sizes = {
+        rotation: Image.open(io.BytesIO(make_thumbnail(path, size=120, rotation=rotation))).size
+        for rotation in (0, 90, 180, 270, -90, 450)
+    }
+    assert sizes == {0: (120, 80), 90: (80, 120), 180: (120, 80), 270: (80, 120),
+                     -90: (80, 120), 450: (80, 120)}
+    with pytest.raises(ValueError):
+        make_thumbnail(path, rotation=45)
+
+
+def test_thumbnail_file_layout(tmp_path):
+    assert thumbnail_file(tmp_path, HASH) == tmp_path / "ab" / f"{HASH}.jpg"
+    assert thumbnail_file(tmp_path, HASH.upper()) == tmp_path / "ab" / f"{HASH}.jpg"
+    for bad in ("", "../../etc/passwd", "ab/cd", "xyz123"):
+        with pytest.raises(ValueError):
+            thumbnail_file(tmp_path, bad)
+
+
+def test_write_thumbnail_is_atomic_and_replaces(tmp_path):
+    cache = tmp_path / "cache"
+    first = write_thumbnail(cache, HASH, b"first")
+    assert first == thumbnail_file(cache, HASH) and first.read_bytes() == b"first"
+    assert write_thumbnail(cache, HASH, b"second").read_bytes() == b"second"
+    assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temp files left
+
+
+def test_write_thumbnail_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
+    import photoarchive.media.thumbnails as thumbnails
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(thumbnails.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_thumbnail(tmp_path, HASH, b"data")
+    assert list((tmp_path / "ab").iterdir()) == []
+
+
+def _work(path):
+    try:
+        thumb = make_thumbnail(path)
+    except MediaError as exc:
+        thumb = exc
+    return probe(path), thumb, read_metadata(path)
+
+
+def test_results_and_errors_cross_process_boundaries(corpus):
+    paths = [corpus / "GPS.jpg", corpus / "truncated_jpeg.jpg"]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        (info, thumb, meta), (_, error, _) = list(pool.map(_work, paths))
+    assert (info.width, info.height) == (120, 80)
+    assert thumb[:2] == b"\xff\xd8" and meta.fields["title"] == "Communications"
+    assert isinstance(error, MediaError) and "truncated" in str(error)
+    assert pickle.loads(pickle.dumps(meta)) == meta

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from photoarchive import __version__
-from photoarchive.errors import PhotoarchiveError, UsageError
-from photoarchive.services import catalog_summary, collections, photos
+from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
+from photoarchive.paths import default_catalog_path
+from photoarchive.services import backup, catalog_summary, collections, photos
 from photoarchive.services.archive import Archive, open_archive
 from photoarchive.services.check import check
 from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
@@ -180,6 +181,33 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
+    target = backup.backup_now(archive, args.dest, keep=args.keep)
+    if args.json:
+        _json({"path": str(target)})
+    else:
+        print(f"Backed up {archive.path} to {target} (verified).")
+    return 0
+
+
+def cmd_backups(archive: Archive, args: argparse.Namespace) -> int:
+    found = backup.list_backups(archive.path)
+    if args.json:
+        _json([b.to_dict() for b in found])
+    for b in found if not args.json else []:
+        print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<22} {b.size / 1e6:7.1f} MB  {b.path}")
+    if not found and not args.json:
+        print(f"No backups yet for {archive.path}.")
+    return 0
+
+
+def cmd_restore(catalog_path: Path, args: argparse.Namespace) -> int:
+    safety = backup.restore(catalog_path, args.backup)
+    print(f"Restored {catalog_path} from {args.backup}. The file it replaced is kept as "
+          f"{safety}.")
+    return 0
+
+
 def cmd_summary(archive: Archive, parser: argparse.ArgumentParser) -> int:
     print(catalog_summary(archive))
     print()
@@ -252,12 +280,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check the catalog, files and thumbnails (exit 1: problems)")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("backup", help="back the catalog up now (verified)")
+    p.add_argument("dest", nargs="?", type=Path, help="file or folder (default: backup folder)")
+    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP,
+                   help="backups to keep in the backup folder (default: %(default)s)")
+    p.add_argument("--json", action="store_true")
+    sub.add_parser("backups", help="list the catalog's backups").add_argument(
+        "--json", action="store_true")
+    p = sub.add_parser("restore", help="replace the catalog with a backup (the current file "
+                                       "is kept first)")
+    p.add_argument("backup", type=Path)
     return parser
 
 
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
     "import": cmd_import, "list": cmd_list, "search": cmd_list, "show": cmd_show,
     "edit": cmd_edit, "collection": cmd_collection, "check": cmd_check,
+    "backup": cmd_backup, "backups": cmd_backups,
 }
 
 
@@ -266,11 +306,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     archive: Archive | None = None
+    catalog_path = args.catalog or default_catalog_path()
     try:
-        archive = open_archive(args.catalog)
+        if args.command == "restore":
+            return cmd_restore(catalog_path, args)
+        archive = open_archive(catalog_path)
+        if args.command not in ("backup", "backups"):
+            backup.auto_backup(archive)
         if args.command is None:
             return cmd_summary(archive, parser)
         return COMMANDS[args.command](archive, args)
+    except CatalogDamaged as exc:
+        good = backup.newest_good_backup(Path(catalog_path))
+        offer = (f" The newest good backup is {good}: photoarchive --catalog {catalog_path} "
+                 f"restore {good}" if good else " No good backup was found.")
+        print(f"photoarchive: error: {exc} The catalog is damaged and was not changed.{offer}",
+              file=sys.stderr)
+        return EXIT_USAGE
     except PhotoarchiveError as exc:
         print(f"photoarchive: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -29,5 +29,13 @@ class CatalogError(PhotoarchiveError):
     """The catalog cannot be opened, is damaged, or is of an unknown version."""
 
 
+class CatalogDamaged(CatalogError):
+    """The catalog file is damaged; `path` names it so a backup can be offered."""
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class MediaError(PhotoarchiveError):
     """A file that cannot be read as an image (corrupt, truncated, too large, not an image)."""

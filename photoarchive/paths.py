@@ -6,6 +6,7 @@ tests and portable installs); `PHOTOARCHIVE_CATALOG` names the catalog file itse
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def thumbnail_dir(catalog_path: Path) -> Path:
 
 
 def backup_dir(catalog_path: Path) -> Path:
-    """Backups of a catalog sit beside it, so they travel with it."""
-    return catalog_path.with_name(catalog_path.name + ".backups")
+    """Backups of a catalog live in the user data folder (not on the catalog's own disk),
+    one folder per catalog, named after it and a short digest of its full path."""
+    full = str(Path(catalog_path).expanduser().absolute())
+    digest = hashlib.sha1(full.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return data_dir() / "backups" / f"{Path(full).stem}-{digest}"
 
 
 def resources_dir() -> Path:

@@ -11,9 +11,21 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
-# No test may touch the real user's data folder or catalog.
-os.environ.setdefault("PHOTOARCHIVE_HOME", str(Path("/tmp") / f"photoarchive-tests-{os.getpid()}"))
-os.environ.pop("PHOTOARCHIVE_CATALOG", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_folder(tmp_path_factory) -> Iterator[Path]:
+    """No test may touch the real user's data folder, settings or catalog."""
+    home = tmp_path_factory.mktemp("photoarchive-home")
+    saved = {k: os.environ.get(k) for k in ("PHOTOARCHIVE_HOME", "PHOTOARCHIVE_CATALOG")}
+    os.environ["PHOTOARCHIVE_HOME"] = str(home)
+    os.environ.pop("PHOTOARCHIVE_CATALOG", None)
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def _shared(name: str) -> Path:

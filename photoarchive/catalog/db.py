@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alembic import command
-from photoarchive.errors import CatalogError
+from photoarchive.errors import CatalogDamaged, CatalogError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -135,15 +135,43 @@ def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
     engine = make_engine(path)
     try:
         _migrate(engine, path, backup_dir)
+        _touch_tables(engine)
     except CatalogError:
         engine.dispose()
         raise
     except DBAPIError as exc:
         engine.dispose()
-        raise CatalogError(f"Cannot open the catalog {path}: {exc.orig}. "
-                           "If it is damaged, restore a backup.") from exc
+        raise CatalogDamaged(f"The catalog {path} cannot be read: {exc.orig}.", path) from exc
     return Catalog(path=path, engine=engine,
                    sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _touch_tables(engine: Engine) -> None:
+    """Read a little of every table, so a damaged file is noticed on open, not mid-edit."""
+    with engine.connect() as conn:
+        for table in ("photo", "keyword", "collection", "edit", "photo_fts"):
+            conn.exec_driver_sql(f"SELECT max(rowid) FROM {table}").fetchall()
+        conn.exec_driver_sql("SELECT count(*) FROM photo").fetchall()
+
+
+def verify_file(path: Path) -> list[str]:
+    """Problems of a catalog file opened read-only (not a catalog, damaged); [] when good."""
+    if not path.is_file():
+        return [f"{path} does not exist"]
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" not in tables or "photo" not in tables:
+            return [f"{path} is not a photoarchive catalog"]
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows[:20]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
 
 
 def _migrate(engine: Engine, path: Path, backup_dir: Path | None) -> None:
@@ -165,7 +193,7 @@ def _migrate(engine: Engine, path: Path, backup_dir: Path | None) -> None:
         # An older catalog: keep a copy before changing its schema.
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or path.with_name(path.name + ".backups")
-        backup_to(path, folder / f"{path.stem}-before-{head}-{stamp}.sqlite")
+        backup_to(path, folder / f"{path.stem}-{stamp}-before_schema_{head}.sqlite")
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
 

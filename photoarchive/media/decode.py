@@ -17,6 +17,7 @@ truncated file must fail.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import os
@@ -51,16 +52,17 @@ HEIF_AVAILABLE: bool = importlib.util.find_spec("pillow_heif") is not None
 _AVIF_AVAILABLE: bool = bool(features.check("avif"))
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
+    {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".psd"}
     | ({".heic", ".heif"} if HEIF_AVAILABLE else set())
     | ({".avif"} if _AVIF_AVAILABLE else set())
 )
 """Lower-case file extensions (with the dot) that the importer treats as images."""
 
-# Pillow format ids we let Image.open try. Other plugins (EPS, PSD, FLI, SPIDER, ...) are
-# never reached: less attack surface, and no Ghostscript.
+# Pillow format ids we let Image.open try. Other plugins (EPS, FLI, SPIDER, ICO, ...) are
+# never reached: less attack surface, and no Ghostscript. PSD: Pillow reads the merged
+# composite image, which is what an archive needs of a Photoshop master.
 _PILLOW_FORMATS: tuple[str, ...] = (
-    "JPEG", "MPO", "PNG", "TIFF", "WEBP", "GIF", "BMP", "DIB", "AVIF", "HEIF",
+    "JPEG", "MPO", "PNG", "TIFF", "WEBP", "GIF", "BMP", "DIB", "AVIF", "HEIF", "PSD",
 )
 
 HEIF_EXTRA_HINT = "HEIC needs the optional 'heif' extra (pip install photoarchive[heif])"
@@ -210,7 +212,7 @@ def open_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
     _allow_pixels(max_pixels)
     try:
         img = Image.open(path, formats=_open_formats())
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a MediaError
+    except Exception as exc:  # every failure becomes a MediaError
         raise _error(path, exc, max_pixels) from exc
     width, height = img.size
     if width <= 0 or height <= 0:
@@ -240,11 +242,11 @@ def probe(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
             fmt = img.format or "UNKNOWN"
             width, height = img.size
             orientation = _orientation(img)
-            try:
-                frames = max(1, int(getattr(img, "n_frames", 1)))
+            try:  # a PSD's "frames" are its layers: the composite is the one image
+                frames = 1 if fmt == "PSD" else max(1, int(getattr(img, "n_frames", 1)))
             except Exception:  # noqa: BLE001 - damaged later frames: count only the first
                 frames = 1
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _error(path, exc, max_pixels) from exc
     if orientation >= 5:
         width, height = height, width
@@ -262,10 +264,8 @@ def _srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform:
 def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
     """Convert an RGB, L or CMYK image to sRGB RGB using its ICC profile, if any."""
     if icc and img.mode in ("RGB", "L", "CMYK"):
-        try:
+        with contextlib.suppress(Exception):  # bad or mismatched profile: plain conversion
             return ImageCms.applyTransform(img, _srgb_transform(icc, img.mode))
-        except Exception:  # noqa: BLE001 - bad or mismatched profile: plain conversion
-            pass
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
@@ -275,7 +275,7 @@ def _flatten(img: Image.Image) -> Image.Image:
     if mode == "P":
         mode_to = "RGBA" if "transparency" in img.info else "RGB"
         img, mode = img.convert(mode_to), mode_to
-    if mode in ("PA", "LA", "La", "RGBa", "RGBA") or "A" in mode:
+    if mode.endswith(("A", "a")):  # RGBA, LA, PA, RGBa, La
         rgba = img.convert("RGBA")
         base = Image.new("RGB", rgba.size, BACKGROUND)
         base.paste(rgba, mask=rgba.getchannel("A"))
@@ -332,5 +332,5 @@ def load_oriented(
                 rgb = img.copy()
             rgb.info = {}
             return rgb
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a MediaError
+        except Exception as exc:  # every failure becomes a MediaError (truncation too)
             raise _error(path, exc, max_pixels) from exc

@@ -17,6 +17,7 @@ Safety notes:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -51,6 +52,7 @@ _MAX_LOG_WARNINGS = 5
 
 _UTF8_ESCAPE = b"\x1b%G"
 _LATIN1_ESCAPES = {b"\x1b-A", b"\x1b.A"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _local = threading.local()
@@ -69,10 +71,10 @@ class _CaptureFilter(logging.Filter):
 
 _EXIV2_LOGGER = logging.getLogger("exiv2")
 _EXIV2_LOGGER.addFilter(_CaptureFilter())
-try:  # XMP Toolkit initialisation is not thread-safe: do it once, at import.
+# XMP Toolkit initialisation is not thread-safe: do it once, at import (older bindings
+# initialise lazily and may not have it).
+with contextlib.suppress(Exception):
     exiv2.XmpParser.initialize()
-except Exception:  # noqa: BLE001 - older bindings initialise lazily
-    pass
 
 
 @dataclass(slots=True)
@@ -88,7 +90,7 @@ class RawMetadata:
 
 def clean_text(text: str, warnings: list[str] | None = None) -> str:
     """NFC, LF line breaks, no control characters or lone surrogates, trimmed, capped."""
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    text = _SURROGATE.sub("\ufffd", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if len(text) > MAX_TEXT:
@@ -189,7 +191,7 @@ def _read_iptc_digest(path: Path) -> bool | None:
     digest = resources.get(0x0425)
     if digest is None or 0x0404 not in resources:
         return None
-    return hashlib.md5(resources[0x0404]).digest() == digest  # noqa: S324 - not security
+    return hashlib.md5(resources[0x0404]).digest() == digest
 
 
 def read_raw(source: Path | bytes, *, label: str = "") -> RawMetadata:
@@ -259,7 +261,7 @@ def _read_into(meta: RawMetadata, source: Path | bytes) -> None:
             meta.xmp.setdefault(datum.key(), value)
 
 
-_PACKET = re.compile(rb"<x:xmpmeta[\s>].*?</x:xmpmeta>", re.S)
+_PACKET = re.compile(rb"<x:xmpmeta[\s>].*?</x:xmpmeta>", re.DOTALL)
 
 
 def find_xmp_packet(path: Path, limit: int = 16 * 1024 * 1024) -> bytes | None:

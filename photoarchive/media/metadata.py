@@ -41,7 +41,7 @@ FIELD_NAMES: tuple[str, ...] = (
 LIST_FIELDS = frozenset({"keywords", "people"})
 
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 FieldValue = str | list[str] | None
 

@@ -21,10 +21,11 @@ from photoarchive.catalog.models import (
     photo_keyword,
     photo_person,
 )
-from photoarchive.errors import MediaError
+from photoarchive.errors import MediaError, NotFound
 from photoarchive.media.decode import load_oriented
 from photoarchive.media.thumbnails import make_thumbnail, thumbnail_file, write_thumbnail
 from photoarchive.services.archive import Archive
+from photoarchive.services.photos import query_ids
 
 #: Sidebar entries that are saved searches in the catalog's query language.
 NEEDS_CAPTION = "missing:caption"
@@ -61,6 +62,23 @@ class SidebarCounts:
     collections: list[tuple[str, int]]
     keywords: list[tuple[str, int]]
     people: list[tuple[str, int]]
+
+
+def browse_ids(archive: Archive, query: str = "", sort: str = "date", *, base_query: str = "",
+               recent: bool = False, collection: str | None = None) -> list[int]:
+    """The ids a grid shows: a saved query (`base_query`), the latest import or a
+    collection, narrowed by the search box's `query`. A collection keeps its own order."""
+    text = " ".join(q for q in (base_query, query) if q.strip())
+    if collection is not None:
+        members = collection_ids(archive, collection)
+        if not text:
+            return members
+        matching = set(query_ids(archive, text, sort))
+        return [i for i in members if i in matching]
+    if recent:
+        latest = set(recent_import_ids(archive))
+        return [i for i in query_ids(archive, text, sort) if i in latest] if latest else []
+    return query_ids(archive, text, sort)
 
 
 def grid_rows(archive: Archive, ids: list[int]) -> list[GridRow]:
@@ -128,6 +146,24 @@ def collection_ids(archive: Archive, name: str) -> list[int]:
             select(CollectionMember.photo_id).join(Collection)
             .where(func.lower(Collection.name) == name.lower())
             .order_by(CollectionMember.position)))
+
+
+def reorder_collection(archive: Archive, name: str, photo_ids: list[int]) -> None:
+    """Give a collection's members the order of `photo_ids` (members not listed go last)."""
+    with archive.session() as session:
+        collection = session.scalars(select(Collection).where(
+            func.lower(Collection.name) == name.strip().lower())).first()
+        if collection is None:
+            raise NotFound(f"There is no collection called '{name}'.")
+        rank = {pid: n for n, pid in enumerate(photo_ids)}
+        members = sorted(collection.members,
+                         key=lambda m: (rank.get(m.photo_id, len(rank)), m.position))
+        # Two passes keep (collection, position) free of transient clashes.
+        for index, member in enumerate(members):
+            member.position = -1 - index
+        session.flush()
+        for index, member in enumerate(members):
+            member.position = index
 
 
 def all_keywords(archive: Archive) -> list[str]:

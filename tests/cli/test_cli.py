@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,19 +22,30 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, sample_dir: Path) -> Path:
+    """The sample imported once; each test works on its own copy of this catalog."""
+    path = tmp_path_factory.mktemp("template") / "cli.sqlite"
+    assert main(["--catalog", str(path), "import", str(sample_dir), "--workers", "2"]) == 0
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
+
+
 @pytest.fixture
 def cat(tmp_path: Path) -> str:
     return str(tmp_path / "cli.sqlite")
 
 
 @pytest.fixture
-def imported(capsys, cat: str, sample_dir: Path) -> list[dict]:
-    code, out, _ = run(capsys, "--catalog", cat, "import", str(sample_dir), "--json",
-                       "--workers", "2")
-    assert code == 0
-    assert json.loads(out)["added"] == 12
+def imported(capsys, cat: str, template: Path) -> list[dict]:
+    shutil.copy(template, cat)
+    capsys.readouterr()
     code, out, _ = run(capsys, "--catalog", cat, "list", "--json", "--sort", "path")
-    return json.loads(out)
+    photos = json.loads(out)
+    assert code == 0 and len(photos) == 12
+    return photos
 
 
 def test_list_json_has_every_field(imported: list[dict]) -> None:
@@ -110,8 +123,6 @@ def test_unreadable_catalog_is_refused(capsys, tmp_path: Path) -> None:
 
 
 def test_check_reports_missing_files(capsys, tmp_path: Path, sample_dir: Path) -> None:
-    import shutil
-
     cat = str(tmp_path / "c.sqlite")
     photo = tmp_path / "photos" / "one.jpg"
     photo.parent.mkdir()

@@ -69,7 +69,7 @@ def test_write_thumbnail_is_atomic_and_replaces(tmp_path):
 
 
 def test_write_thumbnail_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
-    import photoarchive.media.thumbnails as thumbnails
+    from photoarchive.media import thumbnails
 
     def fail(src, dst):
         raise OSError("disk full")

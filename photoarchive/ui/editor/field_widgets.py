@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,6 +70,7 @@ class FieldEditor(QWidget):
         self.touched = False
         self.error: str | None = None
         self._loading = False
+        self._clear_all = False
         self.label = QLabel(spec.label, self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -116,6 +117,7 @@ class FieldEditor(QWidget):
         finally:
             self._loading = False
         self.touched = False
+        self._clear_all = False
         self.set_error(None)
         self._apply_placeholder()
 
@@ -129,7 +131,7 @@ class FieldEditor(QWidget):
         if not self.touched:
             return False
         if self.shown.multiple:
-            return bool(self.text().strip())
+            return bool(self.text().strip()) or self._clear_all
         return not equivalent(self.name, self.text(), self.shown.value)
 
     def represents(self, shown: Shown) -> bool:
@@ -138,7 +140,27 @@ class FieldEditor(QWidget):
 
     def mark_committed(self) -> None:
         self.touched = False
+        self._clear_all = False
         self.set_error(None)
+
+    def clear_all(self) -> None:
+        """Empty this field on every selected photo (where it says "Multiple values")."""
+        self._loading = True
+        try:
+            self._set_text("")
+        finally:
+            self._loading = False
+        self._clear_all = True
+        self.touched = True
+        self.commit_requested.emit(self)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.input.createStandardContextMenu()
+        if self.shown.multiple:
+            menu.addSeparator()
+            menu.addAction("Clear on all selected photos", self.clear_all)
+        menu.exec(self.input.mapToGlobal(pos))
+        menu.deleteLater()
 
     def revert(self) -> None:
         self.set_shown(self.shown)
@@ -208,8 +230,8 @@ class FieldEditor(QWidget):
             elif kind == QEvent.Type.FocusIn:
                 self.entered.emit(self)
             elif kind == QEvent.Type.FocusOut:
-                if event.reason() != Qt.FocusReason.PopupFocusReason:
-                    self.commit_requested.emit(self)
+                # Also when a menu opens: Edit > Undo must find the typing already saved.
+                self.commit_requested.emit(self)
         return super().eventFilter(watched, event)
 
     def _key_press(self, event: QKeyEvent) -> bool:
@@ -231,6 +253,8 @@ class LineFieldEditor(FieldEditor):
         edit.setClearButtonEnabled(False)
         edit.textChanged.connect(self._text_changed)
         edit.returnPressed.connect(lambda: self.commit_requested.emit(self))
+        edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        edit.customContextMenuRequested.connect(self._context_menu)
         if self.spec.kind == "code":
             edit.setMaxLength(8)
         return edit
@@ -258,6 +282,8 @@ class TextFieldEditor(FieldEditor):
         edit.textChanged.connect(self._text_changed)
         edit.document().documentLayout().documentSizeChanged.connect(self._fit_height)
         edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        edit.customContextMenuRequested.connect(self._context_menu)
         self._lines = self.LINES.get(self.spec.name, (2, 8))
         return edit
 

@@ -4,7 +4,7 @@ missing caption or a missing file, and optionally the title and date underneath.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoarchive.services.browse import GridRow
@@ -40,24 +40,24 @@ class TileDelegate(QStyledItemDelegate):
         tile: GridRow | None = index.data(ROW_ROLE)
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        area = QRect(option.rect.x() + PADDING, option.rect.y() + PADDING,
+                     self.tile_size, self.tile_size)
+        pixmap = self.loader.pixmap(tile.content_hash, tile.path) if tile is not None else None
+        shown = self._placement(area, pixmap, tile.rotation if tile is not None else 0)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        cell = QRectF(option.rect).adjusted(2, 2, -2, -2)
-        if selected:
-            highlight = palette.color(QPalette.ColorRole.Highlight)
+        # The tile's background hugs the photo and its text, not the empty square around it.
+        cell = QRectF(option.rect.x() + 2, shown.top() - PADDING + 2, option.rect.width() - 4,
+                      option.rect.bottom() - shown.top() + PADDING - 3)
+        if selected or option.state & QStyle.StateFlag.State_MouseOver:
+            role = QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Midlight
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(highlight)
+            painter.setBrush(palette.color(role))
             painter.drawRoundedRect(cell, 6, 6)
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.Midlight))
-            painter.drawRoundedRect(cell, 6, 6)
-        image_rect = QRect(option.rect.x() + PADDING, option.rect.y() + PADDING,
-                           self.tile_size, self.tile_size)
         if tile is not None:
-            drawn = self._paint_thumbnail(painter, image_rect, tile, palette)
-            self._paint_badges(painter, drawn, tile, option.font)
+            self._paint_thumbnail(painter, shown, pixmap, tile, palette)
+            self._paint_badges(painter, shown, tile, option.font)
             if self.show_titles:
                 self._paint_text(painter, option, tile, selected)
         if option.state & QStyle.StateFlag.State_HasFocus:
@@ -68,39 +68,44 @@ class TileDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(cell.adjusted(1, 1, -1, -1), 6, 6)
         painter.restore()
 
-    def _paint_thumbnail(self, painter: QPainter, area: QRect, tile: GridRow,
-                         palette: QPalette) -> QRect:
-        pixmap = self.loader.pixmap(tile.content_hash, tile.path)
+    @staticmethod
+    def _placement(area: QRect, pixmap: QPixmap | None, rotation: int) -> QRect:
+        """Where the photo goes: fitted in the square, on its bottom edge (a common
+        baseline keeps titles right under their photos)."""
         if pixmap is None or pixmap.isNull():
-            placeholder = area.adjusted(area.width() // 8, area.height() // 6,
-                                        -area.width() // 8, -area.height() // 6)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.Mid).lighter(115))
-            painter.drawRoundedRect(placeholder, 3, 3)
-            if self.loader.failure(tile.content_hash):
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
-                painter.drawText(placeholder, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                                 "Cannot show\nthis file")
-            return placeholder
-        turn = tile.rotation % 360
+            return area.adjusted(area.width() // 8, area.height() // 6, -area.width() // 8, 0)
         width, height = pixmap.width(), pixmap.height()
-        if turn in (90, 270):
+        if rotation % 180 == 90:
             width, height = height, width
         scale = min(area.width() / width, area.height() / height)
-        shown = QSize(max(1, round(width * scale)), max(1, round(height * scale)))
-        target = QRect(0, 0, shown.width(), shown.height())
+        target = QRect(0, 0, max(1, round(width * scale)), max(1, round(height * scale)))
         target.moveCenter(area.center())
+        target.moveBottom(area.bottom())
+        return target
+
+    def _paint_thumbnail(self, painter: QPainter, target: QRect, pixmap: QPixmap | None,
+                         tile: GridRow, palette: QPalette) -> None:
+        if pixmap is None or pixmap.isNull():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Mid).lighter(115))
+            painter.drawRoundedRect(target, 3, 3)
+            if self.loader.failure(tile.content_hash):
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.drawText(target, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                                 "Cannot show\nthis file")
+            return
+        turn = tile.rotation % 360
         if turn == 0:
             painter.drawPixmap(target, pixmap)
-            return target
+            return
         painter.save()
-        painter.translate(target.center().x() + 0.5, target.center().y() + 0.5)
+        centre = QRectF(target).center()
+        painter.translate(centre)
         painter.setTransform(QTransform().rotate(turn), combine=True)
-        w, h = (shown.height(), shown.width()) if turn in (90, 270) else (shown.width(),
-                                                                          shown.height())
-        painter.drawPixmap(QRect(-w // 2, -h // 2, w, h), pixmap)
+        w, h = (target.height(), target.width()) if turn in (90, 270) else (target.width(),
+                                                                            target.height())
+        painter.drawPixmap(QRectF(-w / 2, -h / 2, w, h), pixmap, QRectF(pixmap.rect()))
         painter.restore()
-        return target
 
     def _paint_badges(self, painter: QPainter, image: QRect, tile: GridRow, font: QFont) -> None:
         small = QFont(font)

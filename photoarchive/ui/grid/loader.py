@@ -59,6 +59,10 @@ class ThumbnailLoader(QObject):
             self._request(content_hash, path)
         return None
 
+    def known(self, content_hash: str) -> bool:
+        """True once the thumbnail is cached or known to fail (nothing left to wait for)."""
+        return content_hash in self._cache or content_hash in self._failed
+
     def failure(self, content_hash: str) -> str | None:
         """Why this thumbnail cannot be shown, if it cannot."""
         return self._failed.get(content_hash)

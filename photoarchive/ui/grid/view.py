@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem
 
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN
 from photoarchive.ui.grid.delegate import TileDelegate
@@ -13,6 +13,7 @@ from photoarchive.ui.grid.loader import ThumbnailLoader
 from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, PhotoGridModel, ids_from_mime
 
 ZOOM_STEP = 20
+GAP = 8  # pixels between tiles
 
 
 class PhotoGridView(QListView):
@@ -36,7 +37,6 @@ class PhotoGridView(QListView):
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setSpacing(4)
         self.setWrapping(True)
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -80,9 +80,29 @@ class PhotoGridView(QListView):
         self._relayout()
 
     def _relayout(self) -> None:
+        self._fit_grid()
         self.tile_delegate.sizeHintChanged.emit(QModelIndex())
         self.scheduleDelayedItemsLayout()
         self.viewport().update()
+
+    def _fit_grid(self) -> None:
+        """Share the row's spare width among the columns, so tiles fill the width evenly."""
+        hint = self.tile_delegate.sizeHint(self.viewOptions_(), QModelIndex())
+        cell = hint.width() + GAP
+        usable = max(self.viewport().width() - 2, cell)
+        columns = max(1, usable // cell)
+        size = QSize(usable // columns, hint.height() + GAP)
+        if size != self.gridSize():
+            self.setGridSize(size)
+
+    def viewOptions_(self) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        return option
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._fit_grid()
 
     # -- selection helpers ---------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -1,0 +1,82 @@
+"""The bar above the grid: search box (the catalog's query language, debounced), sort
+order, and an inline line for query errors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+DEBOUNCE_MS = 250
+SORT_LABELS = {"date": "Date", "title": "Title", "imported": "Import time", "path": "File name"}
+QUERY_HELP = ("Words and \"phrases\"; -word excludes; filters: keyword:, person:, creator:, "
+              "city:, country:, collection:, date:1936-04, date:1950..1959, missing:caption")
+
+
+class SearchBar(QWidget):
+    """Signals `query_changed(text)` (after typing pauses) and `sort_changed(key)`."""
+
+    query_changed = Signal(str)
+    sort_changed = Signal(str)
+
+    def __init__(self, sort_keys: tuple[str, ...], sort: str = "date",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Search captions, titles, places, keywords…  (Ctrl+F)")
+        self.edit.setToolTip(QUERY_HELP)
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName("Search")
+        self.sort = QComboBox()
+        self.sort.setAccessibleName("Sort by")
+        for key in sort_keys:
+            self.sort.addItem(f"Sort: {SORT_LABELS.get(key, key)}", key)
+        self.sort.setCurrentIndex(max(0, self.sort.findData(sort)))
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        palette = self.error.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+        self.error.setPalette(palette)
+        self.error.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.sort)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 2)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(lambda: self.query_changed.emit(self.text))
+        self.edit.textChanged.connect(lambda _text: self._timer.start())
+        self.edit.returnPressed.connect(self.flush)
+        self.sort.currentIndexChanged.connect(lambda _i: self.sort_changed.emit(self.sort_key))
+
+    @property
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.currentData()
+
+    def flush(self) -> None:
+        """Search now (Enter), without waiting for the pause."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.query_changed.emit(self.text)
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+        self.flush()
+
+    def set_sort(self, key: str) -> None:
+        self.sort.setCurrentIndex(max(0, self.sort.findData(key)))
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))

@@ -79,19 +79,23 @@ class Session(QObject):
         self.window: MainWindow | None = None
 
     def open(self, catalog: Path | None, show: bool = True) -> MainWindow:
+        """Open `catalog` in a new window; the previous window and catalog close after it
+        is up (so the application never runs out of windows in between)."""
         archive = open_archive(catalog)
         old_window, old_archive = self.window, self.archive
         if old_window is not None:
-            old_window.close()
-            old_window.deleteLater()
-        if old_archive is not None:
-            old_archive.close()
+            old_window.save_state()  # the new window starts with its layout
         self.archive = archive
         self.settings.remember_catalog(archive.path)
         self.window = MainWindow(archive, self.settings)
         self.window.catalog_requested.connect(self._switch)
         if show:
             self.window.show()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_archive is not None:
+            old_archive.close()
         return self.window
 
     def _switch(self, path: Path, create: bool) -> None:

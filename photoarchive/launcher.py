@@ -53,13 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command not in (None, "gui") or (command is None and CLI_FLAGS & set(args)):
         return cli.main(args)
-    if not has_display():
+    wants_help = command == "gui" and CLI_FLAGS & set(args)
+    if not has_display() and not wants_help:
         if "--screenshot" in args:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
         else:
             code = cli.main(_catalog_args(args))
-            print("\nThe photoarchive window needs a display (no DISPLAY or WAYLAND_DISPLAY "
-                  "is set). Use the commands above, or run it in a desktop session.")
+            try:
+                print("\nThe photoarchive window needs a display (no DISPLAY or "
+                      "WAYLAND_DISPLAY is set). Use the commands above, or run it in a "
+                      "desktop session.")
+            except BrokenPipeError:
+                pass
             return code
     from photoarchive.app import main as app_main
 

@@ -80,7 +80,8 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         if not target.exists():
             write_thumbnail(Path(thumbnail_dir), content_hash, make_thumbnail(path))
     except MediaError as exc:
-        result.error = str(exc)
+        # The report names the file already; drop the media layer's "name: " prefix.
+        result.error = str(exc).removeprefix(f"{path.name}: ")
         return result
     except Exception as exc:  # noqa: BLE001 - a decoder bug must not stop an import
         result.error = f"cannot be decoded ({exc.__class__.__name__}: {exc})"

@@ -94,7 +94,7 @@ def grid_rows(archive: Archive, ids: list[int]) -> list[GridRow]:
     return [found[i] for i in ids if i in found]
 
 
-def _blank(column):  # noqa: ANN001, ANN202
+def _blank(column):
     return or_(column.is_(None), func.trim(column) == "")
 
 

@@ -76,7 +76,7 @@ class EditFieldsCommand(QUndoCommand):
         return list(names)
 
     # QUndoCommand --------------------------------------------------------------------
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return self.ID if self.merge_key is not None else -1
 
     def redo(self) -> None:
@@ -97,7 +97,7 @@ class EditFieldsCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(lambda: apply_values(self.archive, self.old, self.origin))
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditFieldsCommand) or other.isObsolete():
             return False
         if other.merge_key != self.merge_key or other.ids != self.ids or self.new is None:

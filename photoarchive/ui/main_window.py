@@ -9,38 +9,23 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QSlider,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from photoarchive.errors import PhotoarchiveError
 from photoarchive.services import collections
 from photoarchive.services.archive import Archive
-from photoarchive.services.browse import (
-    browse_ids,
-    grid_rows,
-    reorder_collection,
-    rotate,
-    sidebar_counts,
-)
-from photoarchive.services.photos import SORT_KEYS
-from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN, Settings
+from photoarchive.services.browse import reorder_collection, rotate, sidebar_counts
+from photoarchive.settings import Settings
 from photoarchive.ui.dialogs.about import show_about
+from photoarchive.ui.dialogs.catalogs import choose_catalog, fill_recent_menu
 from photoarchive.ui.dialogs.collection import ChooseCollectionDialog
-from photoarchive.ui.dialogs.importing import (
-    ImportJob,
-    ImportProgress,
-    ImportReportDialog,
-    summary,
-)
-from photoarchive.ui.grid import PhotoGridModel, PhotoGridView, ThumbnailLoader
-from photoarchive.ui.grid.searchbar import SearchBar
-from photoarchive.ui.sidebar import ALL_PHOTOS, Sidebar, Source
+from photoarchive.ui.dialogs.importing import ImportController, ImportJob
+from photoarchive.ui.grid.page import GridPage
+from photoarchive.ui.sidebar import Sidebar, Source
 from photoarchive.ui.viewer import PhotoViewer
 from photoarchive.ui.welcome import WelcomeView
 from photoarchive.ui.workers import Workers
@@ -65,31 +50,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{archive.path.stem} — photoarchive")
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.workers = Workers(max_threads=2, parent=self)  # queries, counts
-        self.import_workers = Workers(max_threads=1, parent=self)
+        self.workers = Workers(max_threads=1, parent=self)  # sidebar counts
         self.undo_stack = QUndoStack(self)
-        self.import_job: ImportJob | None = None
-        self.loading = False
         self.total = -1  # photos in the catalog, once counted
-        self._serial = 0
-
-        self.loader = ThumbnailLoader(archive.thumbnail_dir, parent=self)
-        self.model = PhotoGridModel(lambda ids: grid_rows(archive, ids), self)
-        self.grid = PhotoGridView(self.model, self.loader, settings.thumbnail_size,
-                                  settings.show_titles)
-        self.search = SearchBar(SORT_KEYS, settings.sort)
+        self.importer = ImportController(archive, settings, self)
+        self.browser = GridPage(archive, settings)
+        self.grid, self.model, self.loader = self.browser.grid, self.browser.model, \
+            self.browser.loader
+        self.search = self.browser.search
         self.viewer = PhotoViewer(archive)
         self.welcome = WelcomeView(str(archive.path))
-        browser = QWidget()
-        column = QVBoxLayout(browser)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.search)
-        column.addWidget(self.grid, 1)
         self.pages = QStackedWidget()
-        for page in (self.welcome, browser, self.viewer):
+        for page in (self.welcome, self.browser, self.viewer):
             self.pages.addWidget(page)
-        self.browser = browser
         self.setCentralWidget(self.pages)
 
         self.sidebar = Sidebar(archive)
@@ -99,17 +72,17 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.persist_state = True  # False for screenshots: leave the user's layout alone
-        self.resizeDocks([self.sidebar_dock, self.editor], [220, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.sidebar_dock, self.editor], [240, 340], Qt.Orientation.Horizontal)
         self.restore_state()
         self.refresh_counts()
-        self.reload()
+        self.browser.reload()
 
     # -- building ------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = widget if isinstance(widget, QDockWidget) else QDockWidget(title, self)
         if dock is not widget:
             dock.setWidget(widget)
-        dock.setObjectName(f"{title.replace(' ', '')}Dock")
+        dock.setObjectName(f"{title}Dock")
         self.addDockWidget(area, dock)
         return dock
 
@@ -127,15 +100,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.import_progress = ImportProgress()
+        self.import_progress = self.importer.progress
         self.count_label = QLabel()
         self.selection_label = QLabel()
-        self.size_slider = QSlider(Qt.Orientation.Horizontal)
-        self.size_slider.setRange(THUMBNAIL_MIN, THUMBNAIL_MAX)
-        self.size_slider.setValue(self.grid.tile_size)
-        self.size_slider.setFixedWidth(140)
-        self.size_slider.setToolTip("Thumbnail size (Ctrl+plus, Ctrl+minus)")
-        self.size_slider.setAccessibleName("Thumbnail size")
+        self.size_slider = self.browser.size_slider
         for widget in (self.import_progress, self.count_label, self.selection_label,
                        self.size_slider):
             bar.addPermanentWidget(widget)
@@ -152,13 +120,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar, key = self.menuBar(), QKeySequence
         m = bar.addMenu("&File")
-        self._action(m, "&Import Folder…", self.choose_import_folder, key("Ctrl+I"))
-        self._action(m, "Import &Files…", self.choose_import_files, key("Ctrl+Shift+I"))
+        self._action(m, "&Import Folder…", self.importer.choose_folder, key("Ctrl+I"))
+        self._action(m, "Import &Files…", self.importer.choose_files, key("Ctrl+Shift+I"))
         m.addSeparator()
         self._action(m, "&New Catalog…", lambda: self.choose_catalog(create=True), key.New)
         self._action(m, "&Open Catalog…", lambda: self.choose_catalog(create=False), key.Open)
         self.recent_menu = m.addMenu("Open &Recent Catalog")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(
+            self.recent_menu, self.settings.recent_catalogs, self.archive.path,
+            lambda path: self.catalog_requested.emit(path, False)))
         m.addSeparator()
         self._action(m, "&Quit", self.close, key.Quit).setMenuRole(QAction.MenuRole.QuitRole)
         m = bar.addMenu("&Edit")
@@ -205,21 +175,21 @@ class MainWindow(QMainWindow):
                                  self.left_action, self.right_action])
 
     def _connect(self) -> None:
-        self.search.query_changed.connect(lambda _text: self.reload())
-        self.search.sort_changed.connect(self._sort_changed)
-        self.sidebar.source_selected.connect(lambda _source: self._source_changed())
+        self.browser.results_changed.connect(self._results_changed)
+        self.sidebar.source_selected.connect(self.browser.set_source)
         self.sidebar.collections_changed.connect(self.refresh_counts)
         self.sidebar.add_selection_requested.connect(
             lambda name: self.sidebar.add_to_collection(name, self.grid.selected_ids()))
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.grid.tile_size_changed.connect(self.size_slider.setValue)
         self.grid.reorder_requested.connect(self._reorder)
-        self.size_slider.valueChanged.connect(self.grid.set_tile_size)
         self.viewer.previous_requested.connect(lambda: self.step(-1))
         self.viewer.next_requested.connect(lambda: self.step(1))
         self.viewer.back_requested.connect(self.show_grid)
-        self.welcome.import_requested.connect(self.choose_import_folder)
+        self.welcome.import_requested.connect(self.importer.choose_folder)
+        self.importer.batch_added.connect(self._imported)
+        self.importer.finished.connect(self._imported)
+        self.importer.finished.connect(self.import_finished)
         self._selection_timer = QTimer(self, singleShot=True, interval=0)
         self._selection_timer.timeout.connect(self._push_selection)
 
@@ -228,65 +198,31 @@ class MainWindow(QMainWindow):
     def source(self) -> Source:
         return self.sidebar.current_source
 
+    @property
+    def loading(self) -> bool:
+        return self.browser.loading
+
     def set_source(self, source: Source) -> None:
         self.sidebar.select_source(source)
 
     def set_search(self, text: str) -> None:
         self.search.set_text(text)
 
-    def reload(self) -> None:
-        """Ask (in the background) for the ids the grid should show now."""
-        source, self._serial = self.source, self._serial + 1
-        serial, self.loading = self._serial, True
-        self.workers.submit(
-            browse_ids, self.archive, self.search.text, self.search.sort_key,
-            base_query=source.query, recent=source.kind == "recent",
-            collection=source.name if source.kind == "collection" else None,
-            on_done=lambda ids: self._ids_ready(serial, ids),
-            on_error=lambda exc: self._query_failed(serial, exc))
-
-    def _ids_ready(self, serial: int, ids: list[int]) -> None:
-        if serial != self._serial:
-            return
-        self.loading = False
-        self.search.show_error(None)
-        kept, current = self.grid.selected_ids(), self.grid.current_id()
-        self.model.set_ids(ids)
-        if kept:
-            self.grid.select_ids(kept, current)
+    def _results_changed(self, count: int) -> None:
         self._update_page()
-        self.count_label.setText(f"{len(ids):,} photo{'s' if len(ids) != 1 else ''}")
-        self.results_changed.emit(len(ids))
-
-    def _query_failed(self, serial: int, exc: BaseException) -> None:
-        if serial == self._serial:
-            self.loading = False
-            self.search.show_error(str(exc))
-            self.results_changed.emit(self.model.rowCount())
-
-    def _source_changed(self) -> None:
-        collection = self.source.kind == "collection"
-        self.model.reorderable = collection
-        self.search.sort.setEnabled(not collection)
-        self.search.sort.setToolTip("A collection keeps its own order; drag photos to change "
-                                    "it." if collection else "")
-        self.model.set_ids([])
-        self.reload()
-
-    def _sort_changed(self, key: str) -> None:
-        self.settings.sort = key
-        self.reload()
+        self.count_label.setText(f"{count:,} photo{'s' if count != 1 else ''}")
+        self.results_changed.emit(count)
 
     def refresh_counts(self) -> None:
         self.workers.submit(sidebar_counts, self.archive, on_done=self._counts_ready)
 
-    def _counts_ready(self, counts) -> None:  # noqa: ANN001
+    def _counts_ready(self, counts) -> None:
         self.total = counts.all
         self.sidebar.refresh(counts)
         self._update_page()
 
     def _update_page(self) -> None:
-        empty = self.total == 0 and self.import_job is None
+        empty = self.total == 0 and self.importer.job is None
         if empty:
             self.pages.setCurrentWidget(self.welcome)
         elif self.pages.currentWidget() is self.welcome:
@@ -299,7 +235,7 @@ class MainWindow(QMainWindow):
     def select_ids(self, ids: list[int], current: int | None = None) -> None:
         self.grid.select_ids(ids, current)
 
-    def _selection_changed(self, *_args) -> None:  # noqa: ANN002
+    def _selection_changed(self, *_args) -> None:
         n = len(self.grid.selectionModel().selectedIndexes())
         self.selection_label.setText(f"{n:,} selected" if n else "")
         self._selection_timer.start()
@@ -355,10 +291,10 @@ class MainWindow(QMainWindow):
         self.grid.set_show_titles(show)
 
     # -- changes ---------------------------------------------------------------------------
-    def _edited(self, changes) -> None:  # noqa: ANN001 - a services.editing.ChangeSet
+    def _edited(self, changes) -> None:
         self.model.refresh(changes.photo_ids)
         if self.viewer_shown and self.viewer.photo_id in changes.photo_ids:
-            self.viewer.show_photo(self.viewer.photo_id)
+            self.viewer.refresh_info()
         self.refresh_counts()
 
     def rotate(self, quarter_turns: int) -> None:
@@ -395,61 +331,23 @@ class MainWindow(QMainWindow):
         self.grid.select_ids(ids)
 
     # -- importing ---------------------------------------------------------------------------
-    def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder",
-                                                  self.settings.last_import_folder)
-        if folder:
-            self.settings.last_import_folder = folder
-            self.import_paths([Path(folder)])
-
-    def choose_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import photos",
-                                                self.settings.last_import_folder)
-        if files:
-            self.settings.last_import_folder = str(Path(files[0]).parent)
-            self.import_paths([Path(f) for f in files])
-
     def import_paths(self, paths: list[Path], processes: int | None = None) -> ImportJob | None:
         """Import files and folders in the background; the grid fills as photos arrive."""
-        if self.import_job is not None:
-            self.statusBar().showMessage("An import is already running; wait for it to "
-                                         "finish or cancel it.", 6000)
-            return None
-        job = ImportJob(self.archive, self.import_workers, paths, processes, self)
-        self.import_job = job
-        job.batch_added.connect(self._imported_batch)
-        job.finished.connect(self._import_done)
-        job.failed.connect(lambda message: self._import_done(None, message))
-        self.import_progress.track(job)
-        self._update_page()
-        if self.pages.currentWidget() is self.welcome:
+        job = self.importer.start(paths, processes)
+        if job is not None and self.pages.currentWidget() is self.welcome:
             self.pages.setCurrentWidget(self.browser)
-        job.start()
         return job
 
-    def _imported_batch(self, _ids: list[int]) -> None:
-        self.reload()
+    def _imported(self, *_args) -> None:
+        self.browser.reload()
         self.refresh_counts()
 
-    def _import_done(self, report, message: str | None = None) -> None:  # noqa: ANN001
-        self.import_job = None
-        self.reload()
-        self.refresh_counts()
-        if report is None:
-            self.statusBar().showMessage(f"The import could not run: {message}", 10000)
-        else:
-            self.statusBar().showMessage(summary(report), 15000)
-            if report.failed:
-                self.report_dialog = ImportReportDialog(report, self)
-                self.report_dialog.open()
-        self.import_finished.emit(report)
-
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if urls and all(u.isLocalFile() for u in urls):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -457,23 +355,9 @@ class MainWindow(QMainWindow):
 
     # -- catalogs, state ------------------------------------------------------------------------
     def choose_catalog(self, create: bool) -> None:
-        start = str(self.archive.path.parent)
-        filters = "photoarchive catalogs (*.sqlite);;All files (*)"
-        if create:
-            path, _ = QFileDialog.getSaveFileName(self, "New catalog", start, filters)
-        else:
-            path, _ = QFileDialog.getOpenFileName(self, "Open catalog", start, filters)
-        if path:
-            self.catalog_requested.emit(Path(path), create)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for entry in self.settings.recent_catalogs:
-            if Path(entry) != self.archive.path:
-                action = self.recent_menu.addAction(entry)
-                action.triggered.connect(
-                    lambda _checked=False, p=entry: self.catalog_requested.emit(Path(p), False))
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+        path = choose_catalog(self, self.archive.path.parent, create)
+        if path is not None:
+            self.catalog_requested.emit(path, create)
 
     def restore_state(self) -> None:
         if self.settings.window_geometry:
@@ -495,13 +379,10 @@ class MainWindow(QMainWindow):
         """Commit typing, stop background work, keep the window's state."""
         if EditorDock is not None:
             self.editor.commit_pending()
-        if self.import_job is not None:
-            self.import_job.cancel()
         self.save_state()
-        self.import_workers.shutdown(30000)
-        for part in (self.loader, self.viewer, self.workers):
+        for part in (self.importer, self.browser, self.viewer, self.workers):
             part.shutdown()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)

@@ -98,7 +98,7 @@ class Sidebar(QTreeWidget):
         for name, n in counts.collections:
             self._entry(group, Source("collection", name, name=name), n)
         if not counts.collections:
-            hint = QTreeWidgetItem(group, ["Drop photos here… (right-click: New)", ""])
+            hint = QTreeWidgetItem(group, ["None yet: right-click for New", ""])
             hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
             hint.setForeground(0, QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
         for title, values, prefix in (("Keywords", counts.keywords, "keyword"),
@@ -154,7 +154,7 @@ class Sidebar(QTreeWidget):
         item = self._find(source)
         return int(item.text(1).replace(",", "")) if item is not None else None
 
-    def _current_changed(self, item: QTreeWidgetItem | None, _previous) -> None:  # noqa: ANN001
+    def _current_changed(self, item: QTreeWidgetItem | None, _previous) -> None:
         source = item.data(0, SOURCE_ROLE) if item is not None else None
         if source is None or self._building:
             return
@@ -202,11 +202,12 @@ class Sidebar(QTreeWidget):
         dialog = CollectionDialog(self, "Rename collection", name,
                                   collections.show(self.archive, name).description or "")
         dialog.description_edit.setEnabled(False)
-        if dialog.exec() == CollectionDialog.DialogCode.Accepted and dialog.name != name:
-            if self._run(lambda: collections.rename(self.archive, name, dialog.name)):
-                if self._current.kind == "collection" and self._current.name == name:
-                    self._current = Source("collection", dialog.name, name=dialog.name)
-                    self.source_selected.emit(self._current)
+        if dialog.exec() != CollectionDialog.DialogCode.Accepted or dialog.name == name:
+            return
+        renamed = self._run(lambda: collections.rename(self.archive, name, dialog.name))
+        if renamed and self._current.kind == "collection" and self._current.name == name:
+            self._current = Source("collection", dialog.name, name=dialog.name)
+            self.source_selected.emit(self._current)
 
     def describe_collection(self, name: str) -> None:
         info = collections.show(self.archive, name)
@@ -225,13 +226,13 @@ class Sidebar(QTreeWidget):
     def add_to_collection(self, name: str, photo_ids: list[int]) -> bool:
         return self._run(lambda: collections.add(self.archive, name, photo_ids))
 
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasFormat(MIME_IDS):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragMoveEvent(self, event) -> None:
         item = self.itemAt(event.position().toPoint())
         source = item.data(0, SOURCE_ROLE) if item is not None else None
         if event.mimeData().hasFormat(MIME_IDS) and source is not None and \
@@ -241,7 +242,7 @@ class Sidebar(QTreeWidget):
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         item = self.itemAt(event.position().toPoint())
         source = item.data(0, SOURCE_ROLE) if item is not None else None
         ids = ids_from_mime(event.mimeData())

@@ -121,18 +121,18 @@ class ImageView(QGraphicsView):
             self.scale(factor, factor)  # AnchorUnderMouse keeps the point under the cursor
         self.zoom_changed.emit(self.current_scale())
 
-    def wheelEvent(self, event) -> None:  # noqa: ANN001, N802
+    def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
             self.zoom_by(WHEEL_STEP ** steps, event.position())
         event.accept()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.fitting:
             self.fit()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                 | Qt.KeyboardModifier.AltModifier):
@@ -226,6 +226,16 @@ class PhotoViewer(QWidget):
                              on_done=lambda image: self._decoded(photo_id, key, image),
                              on_error=lambda exc: self._failed(photo_id, exc))
 
+    def refresh_info(self) -> None:
+        """Re-read the caption, date and place (after an edit), keeping zoom and pan."""
+        if self.photo_id is not None:
+            try:
+                record = photos.get_photo(self.archive, self.photo_id)
+            except PhotoarchiveError:
+                return
+            muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+            self.info.setText(_info_html(record, muted))
+
     def set_rotation(self, rotation: int) -> None:
         self._rotation = rotation
         self.view.set_rotation(rotation)
@@ -257,7 +267,7 @@ class PhotoViewer(QWidget):
         self.message.show()
         self.message.raise_()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.message.setGeometry(self.view.rect())
 

@@ -10,9 +10,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoarchive.services.archive import Archive
 from photoarchive.services.importer import Importer, ImportReport
+from photoarchive.settings import Settings
 from photoarchive.ui.workers import Task, TaskProgress, Workers
 
 
@@ -90,6 +93,7 @@ class ImportProgress(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
         self._job: ImportJob | None = None
+        self.cancel_button.clicked.connect(self._cancel)
         self.hide()
 
     def track(self, job: ImportJob) -> None:
@@ -97,11 +101,6 @@ class ImportProgress(QWidget):
         self.label.setText("Looking for photos…")
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
-        try:
-            self.cancel_button.clicked.disconnect()
-        except (RuntimeError, TypeError):
-            pass
-        self.cancel_button.clicked.connect(self._cancel)
         job.progress.connect(self._progress)
         job.finished.connect(lambda _report: self.hide())
         job.failed.connect(lambda _message: self.hide())
@@ -164,3 +163,67 @@ class ImportReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
         self.resize(720, 360)
+
+
+class ImportController(QObject):
+    """Runs one import at a time for a window: choosing files, progress in the status bar,
+    the summary and the failure report at the end. Signals: `batch_added(ids)` while it
+    runs, `finished(report or None)` at the end."""
+
+    batch_added = Signal(list)
+    finished = Signal(object)
+
+    def __init__(self, archive: Archive, settings: Settings, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.archive, self.settings, self.window = archive, settings, window
+        self.workers = Workers(max_threads=1, parent=self)
+        self.progress = ImportProgress()
+        self.job: ImportJob | None = None
+        self.report_dialog: ImportReportDialog | None = None
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder",
+                                                  self.settings.last_import_folder)
+        if folder:
+            self.settings.last_import_folder = folder
+            self.start([Path(folder)])
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self.window, "Import photos",
+                                                self.settings.last_import_folder)
+        if files:
+            self.settings.last_import_folder = str(Path(files[0]).parent)
+            self.start([Path(f) for f in files])
+
+    def start(self, paths: list[Path], processes: int | None = None) -> ImportJob | None:
+        """Import files and folders in the background (one import at a time)."""
+        status = self.window.statusBar()
+        if self.job is not None:
+            status.showMessage("An import is already running; wait for it to finish or "
+                               "cancel it.", 6000)
+            return None
+        job = ImportJob(self.archive, self.workers, paths, processes, self)
+        self.job = job
+        job.batch_added.connect(self.batch_added)
+        job.finished.connect(self._done)
+        job.failed.connect(lambda message: self._done(None, message))
+        self.progress.track(job)
+        job.start()
+        return job
+
+    def _done(self, report: ImportReport | None, message: str | None = None) -> None:
+        self.job = None
+        status = self.window.statusBar()
+        if report is None:
+            status.showMessage(f"The import could not run: {message}", 10000)
+        else:
+            status.showMessage(summary(report), 15000)
+            if report.failed:
+                self.report_dialog = ImportReportDialog(report, self.window)
+                self.report_dialog.open()
+        self.finished.emit(report)
+
+    def shutdown(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self.workers.shutdown(30000)

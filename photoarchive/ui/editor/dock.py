@@ -44,7 +44,7 @@ class EditorDock(QDockWidget):
     #: Typing is committed after this pause (ms), so a crash loses at most a few words.
     AUTOSAVE_MS = 1500
     #: After Alt+Page Down, the next `set_selection` within this time refocuses the field.
-    RESTORE_SECONDS = 5.0
+    RESTORE_SECONDS = 2.0
 
     def __init__(self, archive: Archive, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
@@ -57,6 +57,7 @@ class EditorDock(QDockWidget):
         self._restore: tuple[str, float] | None = None
         self._echo = False
         self._completions_stale = True
+        self._status_blocking = False
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -117,6 +118,12 @@ class EditorDock(QDockWidget):
     def set_selection(self, ids: Iterable[int]) -> None:
         """Commit any pending edit, then show these photos."""
         ids = list(dict.fromkeys(int(i) for i in ids))
+        if ids == self._ids and self._restore is None:
+            # The same photos again (a view refreshed its selection): save, but leave the
+            # cursor and the text being typed where they are.
+            self.commit_pending()
+            self._reload(keep_typing=True)
+            return
         restore = self._take_restore()
         focused = self.focused_editor()
         lost = self._unsaved_names() if not self.commit_pending() else []
@@ -185,20 +192,26 @@ class EditorDock(QDockWidget):
         elif len(records) == 1:
             record = records[0]
             self.heading.setText(Path(record.path).name)
-            parts = [record.date_display or "", record.identifier or ""]
+            identifier = record.identifier or ""
+            if len(identifier) > 40:
+                identifier = identifier[:39].rstrip() + "\u2026"
+            parts = [record.date_display or "", identifier]
             if record.width and record.height:
                 parts.append(f"{record.width} \u00d7 {record.height}")
             details = " \u00b7 ".join(p for p in parts if p)
         else:
             self.heading.setText(f"{len(records)} photos selected")
-            details = "Changes apply to all of them. Fields that differ say \u201cMultiple values\u201d."
+            details = ("Changes apply to all of them. Fields that differ say "
+                       "\u201cMultiple values\u201d.")
         self.subheading.setText(details)
         self.subheading.setVisible(bool(details))
         palette = QPalette(self.palette())
         palette.setColor(QPalette.ColorRole.WindowText, muted_color(palette))
         self.subheading.setPalette(palette)
 
-    def _show_status(self, message: str | None, error: bool = False) -> None:
+    def _show_status(self, message: str | None, error: bool = False,
+                     blocking: bool = False) -> None:
+        self._status_blocking = blocking  # cleared by the next successful save
         self.status.setText(message or "")
         self.status.setVisible(bool(message))
         palette = QPalette(self.palette())
@@ -228,6 +241,7 @@ class EditorDock(QDockWidget):
         else:
             editor.commit_requested.connect(self._commit_field)
             editor.typed.connect(self._typed)
+            editor.reverted.connect(lambda _e: self._clear_blocking_status())
 
     def _typed(self, _editor: FieldEditor) -> None:
         if self._autosave_on:
@@ -242,8 +256,8 @@ class EditorDock(QDockWidget):
         if not self._ids or not editor.touched:
             return True
         if not editor.is_dirty():
-            if editor.shown.multiple:
-                editor.revert()  # typed and erased: "Multiple values" again, nothing changes
+            if editor.shown.multiple or not editor.has_input_focus():
+                editor.revert()  # "Multiple values" again, or the value as the catalog has it
             else:
                 editor.touched = False
             return True
@@ -286,6 +300,8 @@ class EditorDock(QDockWidget):
     def _push(self, request: EditRequest, names: list[str], text: str, source: Editor,
               merge_key: str | None = None, session: int | None = None) -> bool:
         errors: list[PhotoarchiveError] = []
+        if not shiboken6.isValid(self._stack):
+            return False  # the window is being torn down
         try:
             old = snapshot(self._archive, self._ids, names)
         except PhotoarchiveError as error:
@@ -300,13 +316,18 @@ class EditorDock(QDockWidget):
             source.set_error(str(errors[0]))
             return False
         source.set_error(None)
+        self._clear_blocking_status()
         return True
+
+    def _clear_blocking_status(self) -> None:
+        if self._status_blocking and not any(e.touched for e in self.editors.values()):
+            self._show_status(None)
 
     def _changed(self, changes: ChangeSet) -> None:
         """After every redo and undo: refresh the shown values, tell the window."""
         if changes.fields & {"keywords", "people"}:
             self._completions_stale = True
-        if changes.photo_ids & set(self._ids):
+        if changes and changes.photo_ids & set(self._ids):
             self._reload(keep_typing=True)
         self._echo = True
         try:
@@ -331,8 +352,10 @@ class EditorDock(QDockWidget):
     # --- moving through a roll ------------------------------------------------------------
     def _navigate(self, editor: Editor, step: int) -> None:
         if not self.commit_pending():
-            self._show_status("This field was not saved. Correct it, or press Esc to put "
-                              "back the saved value, before moving on.", error=True)
+            unsaved = "; ".join(self._unsaved_names())
+            self._show_status(f"Not saved yet: {unsaved}. Correct it, or press Esc in the "
+                              "field to put back the saved value, before moving on.",
+                              error=True, blocking=True)
             return
         self._restore = (editor.name, time.monotonic())
         (self.next_requested if step > 0 else self.previous_requested).emit()
@@ -343,7 +366,7 @@ class EditorDock(QDockWidget):
             return restore[0]
         return None
 
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:
         self.commit_pending()  # hiding the dock must not lose typing
         super().hideEvent(event)
 

@@ -1,4 +1,4 @@
-"""One editor widget per descriptive field: single-line, multi-line, date and rating.
+"""The editor widget of a descriptive field: the shared base, single- and multi-line text.
 
 Each keeps what the user types local until the dock commits it, knows whether the user has
 changed it ("touched") and whether committing would change the catalog ("dirty"), and shows
@@ -7,12 +7,11 @@ the "Multiple values" placeholder when a selection differs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QLabel,
     QLineEdit,
@@ -22,8 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoarchive.errors import InvalidDate
-from photoarchive.services.datefmt import preview_date
 from photoarchive.services.fields import Field
 from photoarchive.ui.editor.help import tooltip
 from photoarchive.ui.editor.state import Shown, as_text, equivalent
@@ -61,6 +58,7 @@ class FieldEditor(QWidget):
     navigate_requested = Signal(object, int)  # the editor, +1 next / -1 previous photo
     typed = Signal(object)  # the user changed the text (for saving after a pause)
     entered = Signal(object)  # the input got the keyboard focus
+    reverted = Signal(object)  # Esc put back the saved value
 
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +162,7 @@ class FieldEditor(QWidget):
 
     def revert(self) -> None:
         self.set_shown(self.shown)
+        self.reverted.emit(self)
 
     def set_error(self, message: str | None) -> None:
         self.error = message
@@ -218,7 +217,7 @@ class FieldEditor(QWidget):
             font.setItalic(italic)
             self.input.setFont(font)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.input:
             kind = event.type()
             if kind == QEvent.Type.ShortcutOverride and navigation_step(event):
@@ -273,7 +272,7 @@ class LineFieldEditor(FieldEditor):
 class TextFieldEditor(FieldEditor):
     """Multi-line fields: Enter starts a new line, Ctrl+Enter commits; grows with the text."""
 
-    LINES = {"caption": (4, 14), "notes": (3, 10)}
+    LINES: ClassVar[dict[str, tuple[int, int]]] = {"caption": (4, 14), "notes": (3, 10)}
 
     def _make_input(self) -> QWidget:
         edit = QPlainTextEdit(self)
@@ -314,85 +313,3 @@ class TextFieldEditor(FieldEditor):
             self.commit_requested.emit(self)
             return True
         return super()._key_press(event)
-
-
-class DateFieldEditor(LineFieldEditor):
-    """The date: approximate forms accepted, the display text (or an error) shown as you type."""
-
-    def _text_changed(self) -> None:
-        super()._text_changed()
-        if not self.error:
-            self._preview()
-
-    def set_error(self, message: str | None) -> None:
-        super().set_error(message)
-        if not message:
-            self._preview()
-
-    def _preview(self) -> None:
-        text = self.text().strip()
-        if not text:
-            self._show_note(None)
-            self._paint_error(False)
-            return
-        try:
-            shown = preview_date(text)
-        except InvalidDate as bad:
-            self._paint_error(True)
-            self._show_note(str(bad), error=True)
-            return
-        self._paint_error(False)
-        self._show_note(f"Shown as: {shown}")
-
-
-class RatingEditor(FieldEditor):
-    """Rating: a list of choices; digits 0–5 and '-' (rejected) work while it has focus."""
-
-    CHOICES = [("Rejected", -1), ("No rating", 0)] + [("\u2605" * n, n) for n in range(1, 6)]
-
-    def _make_input(self) -> QWidget:
-        combo = QComboBox(self)
-        for label, value in self.CHOICES:
-            combo.addItem(label, value)
-        combo.activated.connect(self._chosen)
-        return combo
-
-    def text(self) -> str:
-        value = self.input.currentData()
-        return "" if value is None else str(value)
-
-    def _set_text(self, text: str) -> None:
-        index = self.input.findData(int(text)) if text else -1
-        self.input.setCurrentIndex(index if text else (-1 if self.shown.multiple else 1))
-
-    def _apply_placeholder(self) -> None:
-        self.input.setPlaceholderText(MULTIPLE if self.shown.multiple else "")
-
-    def _text_changed(self) -> None:
-        if not self._loading:
-            self.touched = True
-
-    def _chosen(self, _index: int) -> None:
-        self._text_changed()
-        self.commit_requested.emit(self)
-
-    def _key_press(self, event: QKeyEvent) -> bool:
-        keys = {Qt.Key.Key_Minus: -1, **{getattr(Qt.Key, f"Key_{n}"): n for n in range(6)}}
-        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
-                                      Qt.KeyboardModifier.KeypadModifier)
-        if plain and event.key() in keys:
-            self.input.setCurrentIndex(self.input.findData(keys[Qt.Key(event.key())]))
-            self._chosen(self.input.currentIndex())
-            return True
-        return super()._key_press(event)
-
-
-def make_editor(spec: Field, parent: QWidget | None = None) -> FieldEditor:
-    """The editor widget for a scalar field's kind."""
-    if spec.kind == "text":
-        return TextFieldEditor(spec, parent)
-    if spec.kind == "date":
-        return DateFieldEditor(spec, parent)
-    if spec.kind == "rating":
-        return RatingEditor(spec, parent)
-    return LineFieldEditor(spec, parent)

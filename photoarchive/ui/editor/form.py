@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from photoarchive.services.fields import FIELD_NAMES, FIELDS_BY_NAME, LIST_FIELDS
-from photoarchive.ui.editor.field_widgets import FieldEditor, make_editor
+from photoarchive.ui.editor.date_rating import make_editor
+from photoarchive.ui.editor.field_widgets import FieldEditor
 from photoarchive.ui.editor.tokens import TokenField
 
 #: Section title -> rows; a row is one field or a few short ones side by side.

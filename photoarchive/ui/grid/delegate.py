@@ -30,7 +30,7 @@ class TileDelegate(QStyledItemDelegate):
             return 0
         return QFontMetrics(option.font).lineSpacing() * TEXT_LINES + 4
 
-    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         side = self.tile_size + 2 * PADDING
         return QSize(side, side + self.text_height(option))

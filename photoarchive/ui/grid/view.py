@@ -100,7 +100,7 @@ class PhotoGridView(QListView):
         self.initViewItemOption(option)
         return option
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_grid()
 
@@ -146,14 +146,14 @@ class PhotoGridView(QListView):
         return index.data(ID_ROLE)
 
     # -- keyboard, wheel, activation ---------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and \
                 not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self._open_index(self.currentIndex())
             return
         super().keyPressEvent(event)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
             event.accept()
@@ -169,20 +169,20 @@ class PhotoGridView(QListView):
         self.viewport().update()
 
     # -- drops: files go to the window (import); ids reorder a collection ------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         if self._accepts(event):
             event.acceptProposedAction()
         else:
             event.ignore()  # e.g. files: the main window imports them
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._accepts(event):
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         if not self._accepts(event):
             event.ignore()
             return
@@ -193,6 +193,6 @@ class PhotoGridView(QListView):
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
-    def _accepts(self, event) -> bool:  # noqa: ANN001
+    def _accepts(self, event) -> bool:
         return (event.source() is self and self.grid_model.reorderable
                 and event.mimeData().hasFormat(MIME_IDS))

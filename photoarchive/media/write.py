@@ -1,0 +1,392 @@
+"""Write the catalog's fields to files: XMP sidecars, or XMP/IPTC/Exif inside the file.
+
+Sidecar mode writes `name.ext.xmp`, merged into the existing sidecar (or a Lightroom-style
+`name.xmp`) so that every property we do not manage is kept. Embedded mode never touches
+the original until the new file is proven good: the original is copied to a temporary file
+in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
+the copy is re-read and verified - every field reads back as written, and the image data
+is identical (for JPEG the compressed scan bytes, otherwise the decoded pixels) - and only
+then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF) and
+read-only files get a sidecar instead, with a message saying so.
+
+`expected_form` / `file_form` put catalog values and read-back values in one comparable
+shape (what a file can carry: "1956~" is written as "1956"), for verification here and
+for the re-read diff in the services.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import exiv2
+from PIL import ImageSequence
+
+from photoarchive.errors import MediaError
+from photoarchive.media import xmp
+from photoarchive.media.decode import open_image
+from photoarchive.media.iim_exif import apply_exif, apply_iptc, fix_iptc_digest
+from photoarchive.media.metadata import (
+    MAX_SIDECAR_BYTES,
+    FileMetadata,
+    find_sidecar,
+    read_metadata,
+)
+
+__all__ = [
+    "Mode", "WriteFailed", "WriteOptions", "WriteResult", "differences", "expected_form",
+    "file_form", "plan_write", "sidecar_path", "write_file",
+]
+
+Mode = Literal["sidecar", "embed"]
+POSITION_TOLERANCE = 2e-6  # degrees (about 0.2 m): rounding of rationals and XMP text
+
+
+class WriteFailed(MediaError):
+    """A file could not be written; the original is unchanged."""
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Per-catalog preferences that shape an embedded write."""
+
+    embed_iptc: bool = False  # add IPTC-IIM to files that have none
+    keep_file_times: bool = False  # give the rewritten file its old modification time
+
+
+@dataclass
+class WriteResult:
+    """Which files were (or, in a plan, would be) written, and what to tell the user."""
+
+    mode: Mode
+    written: list[Path] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+# -- comparable forms --------------------------------------------------------------------------
+def _split_names(text: Any) -> str | None:
+    return "; ".join(n.strip() for n in str(text or "").split(";") if n.strip()) or None
+
+
+def expected_form(p: xmp.Prepared) -> dict[str, Any]:
+    """What a file holding `p` reads back as (see `file_form`)."""
+    form: dict[str, Any] = {name: p.text.get(name) for name in xmp.TEXT_FIELDS}
+    form["creator"] = "; ".join(p.creators) or None
+    form["keywords"] = sorted(p.keywords)
+    form["people"] = sorted(p.people)
+    form["date"] = p.date.split("T")[0] if p.date else None
+    form["rating"] = p.rating
+    form["position"] = p.position
+    return form
+
+
+def file_form(meta: FileMetadata) -> dict[str, Any]:
+    """The fields `read_metadata` found, in the shape of `expected_form`."""
+    f = meta.fields
+    form: dict[str, Any] = {name: (f.get(name) or None) for name in xmp.TEXT_FIELDS}
+    form["creator"] = _split_names(f.get("creator"))
+    form["keywords"] = sorted(f.get("keywords") or [])
+    form["people"] = sorted(f.get("people") or [])
+    form["date"] = f.get("date") or None
+    form["rating"] = int(f["rating"]) if f.get("rating") else 0
+    both = meta.latitude is not None and meta.longitude is not None
+    form["position"] = (meta.latitude, meta.longitude) if both else None
+    return form
+
+
+def differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
+    """Names of the fields whose values differ between two forms."""
+    out = []
+    for name, want in expected.items():
+        got = actual.get(name)
+        if name == "position" and want and got:
+            if all(abs(a - b) <= POSITION_TOLERANCE for a, b in zip(want, got, strict=True)):
+                continue
+        elif want == got:
+            continue
+        out.append(name)
+    return out
+
+
+# -- exiv2's log, kept off the terminal ------------------------------------------------------
+_local = threading.local()
+
+
+class _Capture(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        sink = getattr(_local, "sink", None)
+        if sink is None:
+            return True
+        sink.append(record.getMessage())
+        return False
+
+
+logging.getLogger("exiv2").addFilter(_Capture())
+
+
+@contextlib.contextmanager
+def _exiv2_log(messages: list[str]) -> Iterator[None]:
+    log: list[str] = []
+    previous, _local.sink = getattr(_local, "sink", None), log
+    try:
+        yield
+    finally:
+        _local.sink = previous
+        messages.extend(f"exiv2: {m.strip()}" for m in dict.fromkeys(log[:3]) if m.strip())
+
+
+# -- planning ---------------------------------------------------------------------------------
+def sidecar_path(path: Path) -> Path:
+    """Where our sidecar goes: the existing `name.ext.xmp` (any case), else a new one."""
+    existing = find_sidecar(path)
+    if existing is not None and existing.name.lower() == (path.name + ".xmp").lower():
+        return existing
+    return path.with_name(path.name + ".xmp")
+
+
+def _embed_blocker(path: Path) -> str | None:
+    """Why metadata cannot be written into the file itself, or None."""
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
+        return "the file is read-only"  # the mode bit too: root may write anything
+    try:
+        image = exiv2.ImageFactory.open(str(path))
+        image.readMetadata()
+        mode = image.checkMode(exiv2.MetadataId.mdXmp)
+        mime = image.mimeType()
+    except exiv2.Exiv2Error:
+        return f"{path.suffix.lstrip('.').upper() or 'this'} files cannot be written by exiv2"
+    if mode != exiv2.AccessMode.amReadWrite:
+        kind = mime.split("/")[-1].upper()
+        return f"{kind} files cannot be written safely (exiv2 only reads them)"
+    return None
+
+
+def _check_folder(path: Path) -> None:
+    if not path.exists():
+        raise WriteFailed(f"{path.name}: the file is missing")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise WriteFailed(f"{path.name}: its folder {path.parent} is read-only; "
+                          "nothing can be written beside it")
+
+
+def plan_write(path: Path, mode: Mode) -> WriteResult:
+    """What `write_file` would write (for a dry run); touches nothing."""
+    path = Path(os.path.realpath(path))
+    _check_folder(path)
+    result = WriteResult(mode=mode)
+    if mode == "embed":
+        blocker = _embed_blocker(path)
+        if blocker is None:
+            result.written.append(path)
+            if find_sidecar(path) is not None:
+                result.written.append(sidecar_path(path))
+            return result
+        result.mode = "sidecar"
+        result.messages.append(f"{blocker}; a sidecar would be written instead")
+    result.written.append(sidecar_path(path))
+    return result
+
+
+# -- sidecars ---------------------------------------------------------------------------------
+def _managed(key: str) -> bool:
+    return any(key == m or key.startswith((m + "[", m + "/")) for m in xmp.MANAGED_KEYS)
+
+
+def _load_sidecar(source: Path | None) -> exiv2.XmpData:
+    if source is None:
+        return exiv2.XmpData()
+    try:
+        if source.stat().st_size > MAX_SIDECAR_BYTES:
+            raise WriteFailed(f"the sidecar {source.name} is too large to merge; not changed")
+        data = source.read_bytes()
+    except OSError as exc:
+        raise WriteFailed(f"the sidecar {source.name} cannot be read "
+                          f"({exc.strerror or exc}); not changed") from exc
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise WriteFailed(f"the sidecar {source.name} contains a DTD; not changed")
+    try:
+        return xmp.parse_packet(data.removeprefix(b"\xef\xbb\xbf"))
+    except exiv2.Exiv2Error as exc:
+        raise WriteFailed(f"the sidecar {source.name} is not valid XMP ({exc}); "
+                          "not changed") from exc
+
+
+def _replace_atomically(target: Path, content: bytes, mode_from: Path | None) -> None:
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode_from is not None and mode_from.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, mode_from.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        if tmp.read_bytes() != content:
+            raise WriteFailed(f"{target.name}: the written sidecar did not read back intact")
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_sidecar(path: Path, p: xmp.Prepared) -> Path:
+    target = sidecar_path(path)
+    source = target if target.exists() else find_sidecar(path)
+    data = _load_sidecar(source)
+    foreign = [entry for entry in xmp.snapshot(data) if not _managed(entry[0])]
+    xmp.apply_fields(data, p, sidecar=True)
+    packet = xmp.encode_packet(data)
+    written = xmp.snapshot(xmp.parse_packet(packet))
+    if written != xmp.snapshot(data) or not set(foreign) <= set(written):
+        raise WriteFailed(f"{target.name}: the new sidecar did not read back as built; "
+                          "not changed")
+    _replace_atomically(target, packet, target if target.exists() else None)
+    return target
+
+
+# -- embedded ---------------------------------------------------------------------------------
+def _scan_bytes(path: Path) -> bytes | None:
+    """A JPEG's compressed image data, from the first SOS marker to the last EOI."""
+    data = path.read_bytes()
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xDA:
+            return data[pos:data.rindex(b"\xff\xd9") + 2]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return None
+
+
+def _pixels_digest(path: Path) -> str | None:
+    """A digest of every frame's decoded pixels; None when Pillow cannot decode the file."""
+    digest = hashlib.sha256()
+    try:
+        with open_image(path) as img:
+            for frame in ImageSequence.Iterator(img):
+                digest.update(f"{frame.mode}{frame.size}".encode())
+                digest.update(frame.tobytes())
+    except Exception:  # noqa: BLE001 - undecodable: checked by comparing with the original
+        return None
+    return digest.hexdigest()
+
+
+def _verify(original: Path, written: Path, p: xmp.Prepared) -> None:
+    scan = _scan_bytes(original)
+    if scan is not None:
+        same = scan == _scan_bytes(written)
+    else:
+        before = _pixels_digest(original)
+        same = before is None or before == _pixels_digest(written)
+    if not same:
+        raise WriteFailed(f"{original.name}: writing would have changed the image data; "
+                          "the file was left unchanged")
+    wrong = differences(expected_form(p), file_form(read_metadata(written)))
+    if wrong:
+        raise WriteFailed(f"{original.name}: {', '.join(wrong)} did not read back as "
+                          "written; the file was left unchanged")
+
+
+def _write_into(tmp: Path, p: xmp.Prepared, options: WriteOptions) -> list[str]:
+    messages: list[str] = []
+    with _exiv2_log(messages):
+        image = exiv2.ImageFactory.open(str(tmp))
+        image.readMetadata()
+        data = image.xmpData()
+        xmp.apply_fields(data, p)
+        image.setXmpData(data)
+        if image.checkMode(exiv2.MetadataId.mdExif) == exiv2.AccessMode.amReadWrite:
+            exif = image.exifData()
+            messages.extend(apply_exif(exif, p))
+            image.setExifData(exif)
+        iptc = image.iptcData()
+        iptc_ok = image.checkMode(exiv2.MetadataId.mdIptc) == exiv2.AccessMode.amReadWrite
+        if iptc_ok and (iptc.count() or options.embed_iptc):
+            apply_iptc(iptc, p)
+            image.setIptcData(iptc)
+        image.writeMetadata()
+    fix_iptc_digest(tmp)
+    return messages
+
+
+def _write_embedded(path: Path, p: xmp.Prepared, options: WriteOptions) -> list[str]:
+    before = path.stat()
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
+                                suffix=f".tmp{path.suffix}")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+        os.chmod(tmp, before.st_mode & 0o7777)
+        try:
+            messages = _write_into(tmp, p, options)
+        except exiv2.Exiv2Error as exc:
+            raise WriteFailed(f"{path.name}: exiv2 could not write the metadata ({exc}); "
+                              "the file was left unchanged") from exc
+        _verify(path, tmp, p)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    if options.keep_file_times:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return messages
+
+
+def write_file(path: Path, values: Mapping[str, Any], mode: Mode,
+               options: WriteOptions | None = None) -> WriteResult:
+    """Write catalog `values` (by catalog name, plus `taken_at`) for the file at `path`.
+
+    Raises WriteFailed (the original and any sidecar unchanged) when nothing could be
+    written. In embedded mode an existing sidecar is updated too: it would otherwise
+    override the new values for every reader.
+    """
+    options = options or WriteOptions()
+    path = Path(os.path.realpath(path))  # replace the file a link points to, not the link
+    _check_folder(path)
+    p = xmp.prepare(values)
+    result = WriteResult(mode=mode)
+    if mode == "embed":
+        blocker = _embed_blocker(path)
+        if blocker is None:
+            result.messages.extend(_write_embedded(path, p, options))
+            result.written.append(path)
+            if find_sidecar(path) is None:
+                return result
+            result.messages.append("the existing sidecar was updated too (it overrides "
+                                   "the values inside the file)")
+        else:
+            result.mode = "sidecar"
+            result.messages.append(f"{blocker}; wrote a sidecar instead")
+    result.written.append(_write_sidecar(path, p))
+    if result.mode == "sidecar":
+        shown = file_form(read_metadata(path))
+        for name in differences(expected_form(p), shown):
+            result.messages.append(f"{name}: the file's own value still shows (a sidecar can "
+                                   "override a value but not blank it); use embedded mode")
+    return result

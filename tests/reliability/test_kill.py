@@ -1,0 +1,119 @@
+"""Kill -9 at random moments: the catalog stays sound, no batch is half-applied, a re-run
+finishes the job, and originals are byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from photoarchive.catalog.models import Photo
+from photoarchive.catalog.search import refresh_fts
+from photoarchive.services import open_archive
+
+CLI = [sys.executable, "-m", "photoarchive.cli"]
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    # A session of its own, so the kill takes the worker processes too (like a power cut).
+    return subprocess.Popen(CLI + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _kill_after(proc: subprocess.Popen, seconds: float) -> bool:
+    """SIGKILL the process group after `seconds`; False when it had already finished."""
+    try:
+        proc.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return True
+
+
+def _sound(catalog: Path) -> tuple[int, int]:
+    """Assert integrity; return (photos, rows in the search index)."""
+    conn = sqlite3.connect(catalog)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        photos = conn.execute("SELECT count(*) FROM photo").fetchone()[0]
+        indexed = conn.execute("SELECT count(*) FROM photo_fts").fetchone()[0]
+        return photos, indexed
+    finally:
+        conn.close()
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def photo_folder(tmp_path: Path, sample_dir: Path, corpus_dir: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for src in list(sample_dir.glob("*.jpg")) + sorted(corpus_dir.glob("Landscape_*.jpg")) + [
+            corpus_dir / n for n in ("Canon_40D.jpg", "IPTC.jpg", "MWG.jpg", "GPS.jpg")]:
+        shutil.copy(src, folder / src.name)
+    return folder
+
+
+def test_import_killed_at_random_moments(tmp_path: Path, photo_folder: Path) -> None:
+    catalog = tmp_path / "kill.sqlite"
+    before = _digests(photo_folder)
+    total = len(before)
+    rng = random.Random(1956)
+    kills = 0
+    for _ in range(5):
+        proc = _start(["--catalog", str(catalog), "import", str(photo_folder), "--workers", "2"])
+        killed = _kill_after(proc, rng.uniform(0.4, 2.5))
+        kills += killed
+        if catalog.exists():
+            photos, indexed = _sound(catalog)
+            assert photos == indexed <= total
+    proc = _start(["--catalog", str(catalog), "import", str(photo_folder), "--workers", "2"])
+    assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
+    assert _sound(catalog) == (total, total)
+    assert _digests(photo_folder) == before
+    assert kills >= 1
+
+
+def test_batch_edit_is_all_or_nothing(tmp_path: Path) -> None:
+    catalog = tmp_path / "edit.sqlite"
+    archive = open_archive(catalog)
+    with archive.session() as session:
+        rows = [Photo(path=f"/box/{n}.jpg", content_hash=f"{n:064x}", file_size=1,
+                      file_mtime=1.0, orientation=1, rotation=0, missing=False, rating=0,
+                      caption="old") for n in range(3000)]
+        session.add_all(rows)
+        session.flush()
+        refresh_fts(session, [r.id for r in rows])
+    archive.close()
+    ids = [str(n) for n in range(1, 3001)]
+    rng = random.Random(23)
+    for attempt in range(4):
+        proc = _start(["--catalog", str(catalog), "edit", *ids, "--set",
+                       f"caption=new {attempt}", "--add-keyword", f"k{attempt}"])
+        _kill_after(proc, rng.uniform(0.3, 1.5))
+        _sound(catalog)
+        conn = sqlite3.connect(catalog)
+        captions = {c for (c,) in conn.execute("SELECT DISTINCT caption FROM photo")}
+        tagged = conn.execute("SELECT count(DISTINCT photo_id) FROM photo_keyword pk JOIN "
+                              "keyword k ON k.id = pk.keyword_id WHERE k.name = ?",
+                              (f"k{attempt}",)).fetchone()[0]
+        conn.close()
+        assert len(captions) == 1, "a batch edit was half applied"
+        assert tagged in (0, 3000)
+        if tagged:
+            assert captions == {f"new {attempt}"}
+        time.sleep(0.05)

@@ -126,6 +126,10 @@ class Photo(Base):
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_run.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Write-back state (migration 0003): `modified_at` as it was when the catalog and the
+    # files last agreed, and the files' size/mtime/SHA-256 then (JSON, see writeback.py).
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    file_state: Mapped[str | None] = mapped_column(Text)
 
     keywords: Mapped[list[Keyword]] = relationship(
         secondary=photo_keyword, order_by="Keyword.name", lazy="selectin")
@@ -228,6 +232,14 @@ class ImportFailure(Base):
     file_mtime: Mapped[float | None] = mapped_column(Float)
 
     run: Mapped[ImportRun] = relationship(back_populates="failures")
+
+
+class Setting(Base):
+    """A per-catalog preference: a JSON value by key (e.g. "writeback.write_on_edit")."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 __all__ = [

@@ -79,11 +79,12 @@ def _to_utf8(data: exiv2.IptcData) -> None:
     if found != data.end() and bytes(found.value().data()) == UTF8_ESCAPE:
         return
     items: list[tuple[str, exiv2.Value]] = []
-    for datum in data:
+    for datum in data:  # copies: the values die with `data.clear()`
         value = datum.value()
-        if datum.key() != CHARSET and isinstance(value, exiv2.StringValue):
-            value = exiv2.StringValue(_decode_legacy(bytes(value.data())))
-        items.append((datum.key(), value))
+        if isinstance(value, exiv2.StringValue):
+            items.append((datum.key(), exiv2.StringValue(_decode_legacy(bytes(value.data())))))
+        else:
+            items.append((datum.key(), value.clone()))
     data.clear()
     for key, value in items:
         if key != CHARSET:
@@ -154,7 +155,7 @@ def _apply_gps(data: exiv2.ExifData, position: tuple[float, float] | None) -> No
                                                 "GPSLongitude", "GPSLongitudeRef")))
         return
     if _get(data, _GPS + "GPSVersionID") is None:
-        version = exiv2.ByteValue()
+        version = exiv2.DataValue(exiv2.TypeId.unsignedByte)
         version.read("2 3 0 0")
         data[_GPS + "GPSVersionID"] = version
     lat, lon = position

@@ -135,7 +135,9 @@ class MainWindow(QMainWindow):
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts(key.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([key("Ctrl+Shift+Z"), *key.keyBindings(key.Redo)])
+        # One action must not list a key twice: Qt then calls it ambiguous and ignores it.
+        redo.setShortcuts(list({k.toString(): k for k in [
+            key("Ctrl+Shift+Z"), *key.keyBindings(key.Redo)]}.values()))
         m.addActions([undo, redo])
         m.addSeparator()
         self._action(m, "Select &All", self.grid.selectAll, key.SelectAll)
@@ -153,7 +155,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.sidebar_dock.toggleViewAction())
         m.addAction(self.editor.toggleViewAction())
-        self._action(m, "F&ull Screen", self.toggle_full_screen, key.FullScreen)
+        self._action(m, "F&ull Screen", self.toggle_full_screen, [  # not Alt+Enter: typing
+            k for k in key.keyBindings(key.FullScreen) if "Alt" not in k.toString()])
         m = bar.addMenu("&Photo")
         self.back_action = self._action(m, "&Back to Grid", self.show_grid)
         self.prev_action = self._action(m, "&Previous Photo", lambda: self.step(-1), key("Alt+Left"))
@@ -210,6 +213,10 @@ class MainWindow(QMainWindow):
 
     def _results_changed(self, count: int) -> None:
         self._update_page()
+        if count and not self.grid.selectionModel().hasSelection():
+            self.grid.select_ids([self.model.ids[0]])  # ready for the keyboard at once
+            if self.pages.currentWidget() is self.browser and not self.search.edit.hasFocus():
+                self.grid.setFocus()
         self.count_label.setText(f"{count:,} photo{'s' if count != 1 else ''}")
         self.results_changed.emit(count)
 

@@ -65,6 +65,10 @@ def photo_folder(tmp_path: Path, sample_dir: Path, corpus_dir: Path) -> Path:
     for src in list(sample_dir.glob("*.jpg")) + sorted(corpus_dir.glob("Landscape_*.jpg")) + [
             corpus_dir / n for n in ("Canon_40D.jpg", "IPTC.jpg", "MWG.jpg", "GPS.jpg")]:
         shutil.copy(src, folder / src.name)
+    # Enough distinct files that an import is still running when it is killed: the bytes
+    # after a JPEG's end marker change the content hash, not the picture.
+    for n, src in enumerate(sorted(sample_dir.glob("*.jpg")) * 5):
+        (folder / f"copy{n:03d}.jpg").write_bytes(src.read_bytes() + f"copy {n}".encode())
     return folder
 
 
@@ -117,3 +121,22 @@ def test_batch_edit_is_all_or_nothing(tmp_path: Path) -> None:
         if tagged:
             assert captions == {f"new {attempt}"}
         time.sleep(0.05)
+
+
+def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path) -> None:
+    catalog = tmp_path / "int.sqlite"
+    proc = subprocess.Popen(CLI + ["--catalog", str(catalog), "import", str(photo_folder),
+                                   "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err.decode()
+    assert proc.returncode == 130 and "Stopped early" in out.decode()
+    photos, indexed = _sound(catalog)
+    assert photos == indexed
+    rerun = subprocess.run(CLI + ["--catalog", str(catalog), "import", str(photo_folder)],
+                           capture_output=True, timeout=120)
+    assert rerun.returncode == 0
+    assert _sound(catalog)[0] == len(list(photo_folder.iterdir()))

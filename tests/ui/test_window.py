@@ -149,8 +149,10 @@ def test_editor_navigation_moves_the_grid(qtbot, sample_window) -> None:
     window.editor.previous_requested.emit()
     assert window.selected_ids() == [ids[1]]
     edit_menu = next(a for a in window.menuBar().actions() if a.text() == "&Edit").menu()
-    undo = edit_menu.actions()[0]
+    undo, redo = edit_menu.actions()[:2]
     assert undo.shortcut().toString() == "Ctrl+Z"
+    redo_keys = [k.toString() for k in redo.shortcuts()]
+    assert "Ctrl+Shift+Z" in redo_keys and len(redo_keys) == len(set(redo_keys))
 
 
 def test_keyboard_select_all_and_thumbnail_size(qtbot, sample_window) -> None:

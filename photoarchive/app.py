@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -114,6 +115,20 @@ class Session(QObject):
             self.archive = None
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C or SIGTERM closes the window as its close button would (state is saved).
+
+    Python runs signal handlers only between bytecodes, so a timer wakes it regularly."""
+    def close(*_args: object) -> None:
+        QTimer.singleShot(0, app.closeAllWindows)
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, close)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window (or take a screenshot of it); returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -127,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.screenshot:
             QMessageBox.critical(None, "photoarchive", str(exc))
         return 2
+    _quit_on_signals(app)
     if args.screenshot:
         window.persist_state = False
         window.resize(*SCREENSHOT_SIZE)

@@ -25,6 +25,7 @@ from photoarchive.services.check import check
 from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
 from photoarchive.services.fields import FIELDS
 from photoarchive.services.importer import Importer
+from photoarchive.services.relink import relink
 from photoarchive.services.tasks import CancelToken
 from photoarchive.cli_output import TerminalProgress, format_photo, format_table
 
@@ -208,6 +209,18 @@ def cmd_restore(catalog_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_relink(archive: Archive, args: argparse.Namespace) -> int:
+    report = relink(archive, args.folder, dry_run=args.dry_run)
+    if args.json:
+        _json(report.to_dict())
+        return 0
+    verb = "Would relink" if args.dry_run else "Relinked"
+    for photo_id, old, new in report.relinked:
+        print(f"  photo {photo_id}: {old} → {new}")
+    print(f"{verb} {len(report.relinked)} photo(s); {len(report.still_missing)} still missing.")
+    return 0
+
+
 def cmd_summary(archive: Archive, parser: argparse.ArgumentParser) -> int:
     print(catalog_summary(archive))
     print()
@@ -281,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check the catalog, files and thumbnails (exit 1: problems)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("relink", help="find missing photos again under FOLDER (by content)")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="show what would change")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("backup", help="back the catalog up now (verified)")
     p.add_argument("dest", nargs="?", type=Path, help="file or folder (default: backup folder)")
     p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP,
@@ -297,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
     "import": cmd_import, "list": cmd_list, "search": cmd_list, "show": cmd_show,
     "edit": cmd_edit, "collection": cmd_collection, "check": cmd_check,
-    "backup": cmd_backup, "backups": cmd_backups,
+    "backup": cmd_backup, "backups": cmd_backups, "relink": cmd_relink,
 }
 
 

@@ -65,7 +65,11 @@ def make_engine(path: Path) -> Engine:
     # ourselves: this makes SAVEPOINTs and transactional DDL (migrations) work.
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (BEGIN IMMEDIATE), so they wait for another
+        # process's writer under the busy timeout instead of failing with "database is
+        # locked" when a read transaction would have to be upgraded.
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
     @event.listens_for(engine, "connect")
     def _no_autobegin(dbapi_conn, _record) -> None:  # noqa: ANN001
@@ -100,9 +104,15 @@ class Catalog:
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    writers: sessionmaker[Session]
 
     def session(self) -> Session:
+        """A session for reading (deferred transactions)."""
         return self.sessions()
+
+    def writer(self) -> Session:
+        """A session whose transactions begin by taking the write lock."""
+        return self.writers()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,7 +153,9 @@ def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
         engine.dispose()
         raise CatalogDamaged(f"The catalog {path} cannot be read: {exc.orig}.", path) from exc
     return Catalog(path=path, engine=engine,
-                   sessions=sessionmaker(engine, expire_on_commit=False))
+                   sessions=sessionmaker(engine, expire_on_commit=False),
+                   writers=sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),
+                                        expire_on_commit=False))
 
 
 def _touch_tables(engine: Engine) -> None:

@@ -253,7 +253,7 @@ def fix_iptc_digest(path: Path) -> bool:
                     digest_at.append(start + offset)
         if not iptc or not digest_at:
             return False
-        digest = hashlib.md5(iptc).digest()  # noqa: S324 - Photoshop's format, not security
+        digest = hashlib.md5(iptc).digest()  # Photoshop's format, not security
         for offset in digest_at:
             fh.seek(offset)
             fh.write(digest)

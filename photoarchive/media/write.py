@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
 import stat
 import tempfile
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -115,33 +113,6 @@ def differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[
             continue
         out.append(name)
     return out
-
-
-# -- exiv2's log, kept off the terminal ------------------------------------------------------
-_local = threading.local()
-
-
-class _Capture(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        sink = getattr(_local, "sink", None)
-        if sink is None:
-            return True
-        sink.append(record.getMessage())
-        return False
-
-
-logging.getLogger("exiv2").addFilter(_Capture())
-
-
-@contextlib.contextmanager
-def _exiv2_log(messages: list[str]) -> Iterator[None]:
-    log: list[str] = []
-    previous, _local.sink = getattr(_local, "sink", None), log
-    try:
-        yield
-    finally:
-        _local.sink = previous
-        messages.extend(f"exiv2: {m.strip()}" for m in dict.fromkeys(log[:3]) if m.strip())
 
 
 # -- planning ---------------------------------------------------------------------------------
@@ -311,7 +282,7 @@ def _verify(original: Path, written: Path, p: xmp.Prepared) -> None:
 
 def _write_into(tmp: Path, p: xmp.Prepared, options: WriteOptions) -> list[str]:
     messages: list[str] = []
-    with _exiv2_log(messages):
+    with xmp.exiv2_log(messages):
         image = exiv2.ImageFactory.open(str(tmp))
         image.readMetadata()
         data = image.xmpData()

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,7 +35,8 @@ from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media.dates import parse_date
 
 __all__ = [
-    "MANAGED_KEYS", "Prepared", "apply_fields", "encode_packet", "exact_day", "gps_text",
+    "MANAGED_KEYS", "Prepared", "apply_fields", "encode_packet", "exact_day", "exiv2_log",
+    "gps_text",
     "parse_packet", "prepare", "snapshot", "xmp_date",
 ]
 
@@ -197,11 +200,45 @@ def _ext_prefix() -> str:
     return match[1] if match else "iptcExt"
 
 
+# -- exiv2's log, kept off the terminal ------------------------------------------------------
+_local = threading.local()
+
+
+class _Capture(logging.Filter):
+    """Divert exiv2's log records to the current thread's list while `exiv2_log` runs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        sink = getattr(_local, "sink", None)
+        if sink is None:
+            return True
+        sink.append(record.getMessage())
+        return False
+
+
+logging.getLogger("exiv2").addFilter(_Capture())
+
+
+@contextlib.contextmanager
+def exiv2_log(messages: list[str] | None = None) -> Iterator[None]:
+    """Collect what exiv2 logs meanwhile; the first few messages go to `messages`."""
+    log: list[str] = []
+    previous, _local.sink = getattr(_local, "sink", None), log
+    try:
+        yield
+    finally:
+        _local.sink = previous
+        if messages is not None:
+            messages.extend(f"exiv2: {m.strip()}" for m in dict.fromkeys(log[:3]) if m.strip())
+
+
 # -- reading and writing packets -----------------------------------------------------------
 def parse_packet(packet: bytes) -> exiv2.XmpData:
-    """The properties of an XMP packet (a sidecar's bytes). Raises exiv2.Exiv2Error."""
+    """The properties of an XMP packet (a sidecar's bytes). Raises exiv2.Exiv2Error.
+    exiv2 also converts the packet to Exif (complaining about dates like "1956"): its
+    log is dropped, only the XMP is kept."""
     image = exiv2.ImageFactory.open(packet)
-    image.readMetadata()
+    with exiv2_log():
+        image.readMetadata()
     data = exiv2.XmpData()
     for datum in image.xmpData():
         data.add(datum)

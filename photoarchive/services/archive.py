@@ -38,7 +38,7 @@ class Archive:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self.catalog.session() as session, session.begin():
+        with self.catalog.writer() as session, session.begin():
             yield session
 
     @contextmanager

@@ -234,16 +234,32 @@ def _comparable(name: str, value: Value) -> Value:
     return value
 
 
+def _same(name: str, old: Value, new: Value) -> bool:
+    if isinstance(old, list) and isinstance(new, list):  # the catalog keeps no list order
+        return sorted(v.casefold() for v in old) == sorted(v.casefold() for v in new)
+    return old == new
+
+
 def _parse_cell(name: str, raw: str) -> Value:
     if FIELDS_BY_NAME[name].kind == "list":
         return parse_value(name, raw.split(";"))  # never split on commas: "Smith, John"
     return parse_value(name, raw)
 
 
+def _names_another_date(display: Value, edtf: Value) -> bool:
+    """True when a date_display text is itself a date other than `edtf` (a stale cell)."""
+    if not display:
+        return False
+    try:
+        return parse_date(str(display)).edtf != edtf
+    except InvalidDate:
+        return False  # free text such as "late autumn 1956": the curator's own wording
+
+
 def _plan_row(plan: ImportPlan, number: int, cells: dict[str, str], record: PhotoRecord,
               columns: list[str]) -> list[FieldChange]:
     current = record.to_dict()
-    changes: list[FieldChange] = []
+    changes: dict[str, FieldChange] = {}
     bad = False
     for name in columns:
         try:
@@ -253,17 +269,24 @@ def _plan_row(plan: ImportPlan, number: int, cells: dict[str, str], record: Phot
             bad = True
             continue
         old = _comparable(name, current.get(name))
-        if new != old:
-            changes.append(FieldChange(number, record.id, name, old, new))
-    names = {c.field for c in changes}
-    if "date" in names and "date_display" not in names:
+        if not _same(name, old, new):
+            changes[name] = FieldChange(number, record.id, name, old, new)
+    if bad:
+        return []
+    date = changes["date"].new if "date" in changes else current.get("date")
+    shown = changes.get("date_display")
+    if shown is not None and _names_another_date(shown.new, date):
+        del changes["date_display"]
+        plan.warnings.append(RowProblem(number, f"'{shown.new}' names another date than "
+                                        f"the date column; the date as shown follows the date",
+                                        "date_display"))
+    if "date" in changes and "date_display" not in changes:
         # The display text follows the new date; show that in the diff too.
-        new_date = next(c.new for c in changes if c.field == "date")
-        display = parse_date(str(new_date)).display if new_date else None
+        display = parse_date(str(date)).display if date else None
         if display != current.get("date_display"):
-            changes.append(FieldChange(number, record.id, "date_display",
-                                       current.get("date_display"), display))
-    return [] if bad else changes
+            changes["date_display"] = FieldChange(number, record.id, "date_display",
+                                                  current.get("date_display"), display)
+    return list(changes.values())
 
 
 def plan_import(archive: Archive, path: Path | str) -> ImportPlan:
@@ -316,4 +339,41 @@ def plan_import(archive: Archive, path: Path | str) -> ImportPlan:
     for number, cells, photo_id in matched:
         plan.changes.extend(_plan_row(plan, number, cells, records[photo_id],
                                       [c for c in columns if c in cells]))
+    plan.errors.sort(key=lambda p: p.row)
+    plan.warnings.sort(key=lambda p: p.row)
+    return plan
+
+
+# -- import: applying ----------------------------------------------------------------------------
+def summary(plan: ImportPlan) -> str:
+    """One line on what the plan does or why it was refused."""
+    photos = len({c.photo_id for c in plan.changes})
+    if plan.errors:
+        first = plan.errors[0]
+        more = f" (and {len(plan.errors) - 1} more)" if len(plan.errors) > 1 else ""
+        return (f"{Path(plan.path).name} was not applied: {len(plan.errors)} problem(s), "
+                f"first {first}{more}. Nothing was changed.")
+    if not plan.changes:
+        return f"Nothing to change: {plan.matched} row(s) match the catalog already."
+    verb = "Changed" if plan.applied else "Would change"
+    return f"{verb} {len(plan.changes)} field(s) on {photos} photo(s) from {plan.rows} row(s)."
+
+
+def apply_plan(archive: Archive, plan: ImportPlan) -> ChangeSet:
+    """Apply every change of `plan` in one transaction, or raise CsvRejected and change
+    nothing when any row has a problem."""
+    if plan.errors:
+        raise CsvRejected(summary(plan), plan)
+    if not plan.changes:
+        return ChangeSet()
+    changes = apply_values(archive, plan.values(), origin="csv")
+    plan.applied = True
+    return changes
+
+
+def import_csv(archive: Archive, path: Path | str, dry_run: bool = False) -> ImportPlan:
+    """Plan, and unless `dry_run`, apply a CSV file (all or nothing)."""
+    plan = plan_import(archive, path)
+    if not dry_run:
+        apply_plan(archive, plan)
     return plan

@@ -31,6 +31,7 @@ from photoarchive.services.archive import Archive
 from photoarchive.services.editing import edited_fields, parse_value, set_field
 from photoarchive.services.fields import FIELDS_BY_NAME
 from photoarchive.services.scan import Found, Skipped, scan
+from photoarchive.services.sync_state import record_file_state
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
 BATCH_SIZE = 100
@@ -324,3 +325,5 @@ class Importer:
                 set_field(session, photo, name, parse_value(name, raw))
             except UsageError as exc:
                 r.warnings.append(f"{name}: {exc}")
+        # Write-back state: the files as read now; in sync unless catalog edits were kept.
+        record_file_state(photo, r.path, (r.size, r.mtime, r.content_hash), synced=not keep)

@@ -20,18 +20,15 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from photoarchive.catalog.models import Photo, Setting
+from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
-from photoarchive.media.metadata import FileMetadata, find_sidecar, read_metadata
+from photoarchive.media.metadata import FileMetadata, read_metadata
 from photoarchive.media.thumbnails import thumbnail_file
 from photoarchive.media.write import (
     Mode,
@@ -39,164 +36,41 @@ from photoarchive.media.write import (
     WriteOptions,
     differences,
     expected_form,
-    file_form,
     plan_write,
     write_file,
 )
-from photoarchive.media.xmp import TEXT_FIELDS, prepare
-from photoarchive.services.analyse import hash_file
+from photoarchive.media.xmp import prepare
 from photoarchive.services.archive import Archive
-from photoarchive.services.editing import Value, apply_values, current_value
-from photoarchive.services.fields import FIELD_NAMES
+from photoarchive.services.editing import Value, apply_values, current_value, parse_value
+from photoarchive.services.fields import FIELD_NAMES, LIST_FIELDS
+from photoarchive.services.sync_state import (
+    CATALOG_NEWER,
+    CONFLICT,
+    FILE_NEWER,
+    IN_SYNC,
+    MISSING,
+    STATES,
+    PhotoStatus,
+    WritebackPreferences,
+    get_preferences,
+    photo_status,
+    photos_in_chunks,
+    record_file_state,
+    set_preferences,
+    stamp_files,
+    status,
+)
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
-IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING = (
-    "in sync", "catalog newer", "file newer", "conflict", "missing")
-STATES = (IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING)
+__all__ = [
+    "CATALOG_NEWER", "CONFLICT", "FILE_NEWER", "IN_SYNC", "MISSING", "MODES", "STATES",
+    "FieldChange", "PhotoReread", "PhotoStatus", "PhotoWrite", "RereadReport", "WriteQueue",
+    "WriteReport", "WritebackPreferences", "get_preferences", "record_file_state", "reread",
+    "set_preferences", "status", "write_metadata",
+]
+
 MODES: tuple[str, ...] = ("sidecar", "embed")
-CHUNK = 200
 _WRITTEN_FIELDS = tuple(n for n in FIELD_NAMES if n != "date_display")
-
-
-# -- per-catalog preferences ---------------------------------------------------------------
-@dataclass
-class WritebackPreferences:
-    """Per-catalog write-back preferences (kept in the catalog's `setting` table)."""
-
-    write_on_edit: bool = False  # the window writes sidecars after every edit
-    embed_iptc: bool = False  # add IPTC-IIM to files that have none (embedded mode)
-    keep_file_times: bool = False  # rewritten files keep their modification time
-
-
-def get_preferences(archive: Archive) -> WritebackPreferences:
-    """The catalog's write-back preferences (defaults for anything unset or damaged)."""
-    prefs = WritebackPreferences()
-    with archive.reader() as session:
-        rows = session.scalars(select(Setting).where(Setting.key.like("writeback.%")))
-        for row in rows:
-            name = row.key.removeprefix("writeback.")
-            try:
-                value = json.loads(row.value)
-            except ValueError:
-                continue
-            if hasattr(prefs, name) and isinstance(value, bool):
-                setattr(prefs, name, value)
-    return prefs
-
-
-def set_preferences(archive: Archive, prefs: WritebackPreferences) -> None:
-    """Save the catalog's write-back preferences."""
-    with archive.session() as session:
-        for name, value in asdict(prefs).items():
-            session.merge(Setting(key=f"writeback.{name}", value=json.dumps(value)))
-
-
-# -- file state ----------------------------------------------------------------------------
-def _stamp(path: Path, known_hash: str | None = None) -> dict[str, Any]:
-    st = path.stat()
-    digest = known_hash or hash_file(path)[0]
-    return {"size": st.st_size, "mtime": st.st_mtime, "hash": digest}
-
-
-def _sidecar_stamp(path: Path) -> dict[str, Any] | None:
-    sidecar = find_sidecar(path)
-    return None if sidecar is None else {"name": sidecar.name, **_stamp(sidecar)}
-
-
-def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, str],
-                      synced: bool) -> None:
-    """Remember the photo file (size, mtime, hash) and its sidecar as just read; with
-    `synced`, the catalog now holds what the files say. Called by the importer."""
-    size, mtime, digest = stamp
-    state = {"file": {"size": size, "mtime": mtime, "hash": digest},
-             "sidecar": _sidecar_stamp(Path(path))}
-    photo.file_state = json.dumps(state)
-    if synced:
-        photo.synced_at = photo.modified_at
-
-
-def _changed(recorded: dict[str, Any] | None, path: Path) -> bool:
-    """Whether a file differs from its recorded stamp (hash only when size/mtime moved)."""
-    if recorded is None:
-        return path.exists()
-    try:
-        st = path.stat()
-    except OSError:
-        return True
-    if (st.st_size, st.st_mtime) == (recorded["size"], recorded["mtime"]):
-        return False
-    return st.st_size != recorded["size"] or hash_file(path)[0] != recorded["hash"]
-
-
-def _files_changed(photo: Photo, path: Path) -> list[str]:
-    state = json.loads(photo.file_state) if photo.file_state else None
-    if state is None:  # imported before write-back existed: the import's identity only
-        state = {"file": {"size": photo.file_size, "mtime": photo.file_mtime,
-                          "hash": photo.content_hash}}
-    reasons = []
-    if _changed(state["file"], path):
-        reasons.append("the file changed")
-    if "sidecar" in state:
-        recorded = state["sidecar"]
-        sidecar = find_sidecar(path)
-        if recorded and (sidecar is None or sidecar.name != recorded["name"]):
-            reasons.append("the sidecar was removed or renamed")
-        elif sidecar is not None and _changed(recorded, sidecar):
-            reasons.append("the sidecar changed" if recorded else "a sidecar appeared")
-    return reasons
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _catalog_changed(photo: Photo) -> bool:
-    synced = _utc(photo.synced_at)
-    return synced is None or _utc(photo.modified_at) > synced
-
-
-@dataclass
-class PhotoStatus:
-    """Whether one photo's catalog values and files agree."""
-
-    id: int
-    path: str
-    state: str
-    detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _state(photo: Photo) -> PhotoStatus:
-    path = Path(photo.path)
-    if not path.exists():
-        return PhotoStatus(photo.id, photo.path, MISSING, "the file is missing")
-    reasons = _files_changed(photo, path)
-    if _catalog_changed(photo):
-        reasons.insert(0, "edited in the catalog")
-        state = CONFLICT if len(reasons) > 1 else CATALOG_NEWER
-    else:
-        state = FILE_NEWER if reasons else IN_SYNC
-    return PhotoStatus(photo.id, photo.path, state, "; ".join(reasons))
-
-
-def _photos(archive: Archive, ids: list[int]) -> Iterator[tuple[Session, list[Photo]]]:
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        with archive.reader() as session:
-            found = {p.id: p for p in session.scalars(select(Photo).where(Photo.id.in_(chunk)))}
-            yield session, [found[i] for i in chunk if i in found]
-
-
-def status(archive: Archive, ids: Iterable[int]) -> list[PhotoStatus]:
-    """The write-back state of each photo, in the order of `ids` (unknown ids left out)."""
-    out: list[PhotoStatus] = []
-    for _session, photos in _photos(archive, list(dict.fromkeys(ids))):
-        out.extend(_state(p) for p in photos)
-    return out
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -207,6 +81,7 @@ class PhotoWrite:
     id: int
     path: str
     outcome: str
+    mode: str = ""  # what was (or would be) written: "embed", or "sidecar" (also fallback)
     files: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
@@ -236,7 +111,7 @@ def _values(photo: Photo) -> dict[str, Value]:
 def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
                force: bool) -> PhotoWrite:
     record = PhotoWrite(photo.id, photo.path, "failed")
-    current = _state(photo)
+    current = photo_status(photo)
     if current.state == MISSING:
         record.messages.append("the file is missing")
         return record
@@ -246,13 +121,15 @@ def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
                                "(photoarchive reread) or write with --force")
         return record
     try:
-        result = (plan_write if dry_run else write_file)(
-            Path(photo.path), *(() if dry_run else (_values(photo),)), mode,
-            *(() if dry_run else (options,)))
+        if dry_run:
+            result = plan_write(Path(photo.path), mode)
+        else:
+            result = write_file(Path(photo.path), _values(photo), mode, options)
     except WriteFailed as exc:
         record.messages.append(str(exc))
         return record
     record.outcome = "would write" if dry_run else "written"
+    record.mode = result.mode
     record.files = [str(p) for p in result.written]
     record.messages.extend(result.messages)
     return record
@@ -265,8 +142,11 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
         if photo is None:
             return
         path = Path(photo.path)
-        stamp = _stamp(path, None if embedded else photo.content_hash)
-        if embedded and stamp["hash"] != photo.content_hash:
+        st = path.stat()
+        same = not embedded and (st.st_size, st.st_mtime) == (photo.file_size, photo.file_mtime)
+        state = stamp_files(path, photo.content_hash if same else None)
+        stamp = state["file"]
+        if stamp["hash"] != photo.content_hash:
             old = thumbnail_file(archive.thumbnail_dir, photo.content_hash)
             new = thumbnail_file(archive.thumbnail_dir, stamp["hash"])
             if old.exists() and not new.exists():  # same pixels: the thumbnail still fits
@@ -274,7 +154,7 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
                 os.replace(old, new)
             photo.content_hash = stamp["hash"]
         photo.file_size, photo.file_mtime = stamp["size"], stamp["mtime"]
-        photo.file_state = json.dumps({"file": stamp, "sidecar": _sidecar_stamp(path)})
+        photo.file_state = json.dumps(state)
         photo.synced_at = seen_modified  # an edit made meanwhile stays "catalog newer"
 
 
@@ -295,16 +175,177 @@ def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
     report = WriteReport(mode=mode, dry_run=dry_run)
     progress.start(len(ids), "Writing metadata")
     try:
-        for _session, photos in _photos(archive, ids):
+        for _session, photos in photos_in_chunks(archive, ids):
             for photo in photos:
                 if cancel is not None and cancel.cancelled:
                     return report
                 record = _write_one(photo, mode, options, dry_run, force)  # type: ignore[arg-type]
                 report.photos.append(record)
                 if record.outcome == "written":
-                    embedded = photo.path in record.files
-                    _record_write(archive, photo.id, photo.modified_at, embedded)
+                    _record_write(archive, photo.id, photo.modified_at, record.mode == "embed")
                 progress.advance(len(report.photos), len(ids), photo.path)
     finally:
         progress.finish()
     return report
+
+
+# -- re-reading ----------------------------------------------------------------------------
+@dataclass
+class FieldChange:
+    """One field whose file value differs from the catalog's."""
+
+    field: str
+    catalog: Value
+    file: Value
+
+
+@dataclass
+class PhotoReread:
+    """The differences found for one photo (or why its files could not be read)."""
+
+    id: int
+    path: str
+    changes: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class RereadReport:
+    """The outcome of one `reread` call; `applied` is False for a dry run."""
+
+    dry_run: bool
+    photos: list[PhotoReread] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def changed(self) -> list[PhotoReread]:
+        return [p for p in self.photos if p.changes]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "applied": self.applied,
+                "photos": [asdict(p) for p in self.photos]}
+
+
+def _catalog_form(meta: FileMetadata) -> dict[str, Value]:
+    """The file's values as the catalog would hold them (normalised like an edit)."""
+    out: dict[str, Value] = {}
+    for name in _WRITTEN_FIELDS:
+        raw: Any = {"latitude": meta.latitude, "longitude": meta.longitude}.get(
+            name, meta.fields.get(name))
+        if name == "rating":
+            raw = raw or "0"
+        try:
+            out[name] = parse_value(name, raw) if raw is not None else (
+                [] if name in LIST_FIELDS else None)
+        except UsageError as exc:
+            meta.warnings.append(f"{name}: {exc}")
+    return out
+
+
+def _compare(photo: Photo, meta: FileMetadata) -> list[FieldChange]:
+    ours, theirs = _values(photo), _catalog_form(meta)
+    wrong = differences(expected_form(prepare(ours)), expected_form(prepare(theirs)))
+    names = [n for w in wrong for n in (("latitude", "longitude") if w == "position" else (w,))]
+    return [FieldChange(n, ours.get(n), theirs[n]) for n in names
+            if n in theirs and ours.get(n) != theirs[n]]
+
+
+def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> RereadReport:
+    """Read the files of `ids` again and show (or apply, in one transaction) every field
+    whose file value differs from the catalog. Afterwards the photos are in sync."""
+    report = RereadReport(dry_run=dry_run)
+    seen: dict[int, tuple[dict[str, Any], FileMetadata]] = {}
+    for _session, photos in photos_in_chunks(archive, list(dict.fromkeys(ids))):
+        for photo in photos:
+            item = PhotoReread(photo.id, photo.path)
+            report.photos.append(item)
+            path = Path(photo.path)
+            try:
+                state = stamp_files(path)  # before reading: a later change is noticed
+            except OSError as exc:
+                item.error = f"cannot be read: {exc.strerror or exc}"
+                continue
+            meta = read_metadata(path)
+            item.changes = _compare(photo, meta)
+            item.warnings = list(meta.warnings)
+            seen[photo.id] = (state, meta)
+    if dry_run:
+        return report
+    values = {p.id: {c.field: c.file for c in p.changes} for p in report.changed}
+    if values:
+        apply_values(archive, values, origin="reread")
+    with archive.session() as session:
+        for photo_id, (state, meta) in seen.items():
+            photo = session.get(Photo, photo_id)
+            if photo is not None:
+                photo.file_state = json.dumps(state)
+                photo.taken_at = meta.taken_at
+                photo.camera_make, photo.camera_model = meta.camera_make, meta.camera_model
+                photo.synced_at = photo.modified_at
+    report.applied = True
+    return report
+
+
+# -- the single writer -------------------------------------------------------------------------
+class WriteQueue:
+    """One worker thread that writes sidecars for ids it is fed, in order.
+
+    Each write reads the photo's values from the catalog when it happens, so a burst of
+    edits (and their undos) ends with the files holding the latest values; ids queued
+    while a write runs are merged into the next batch. Results and unexpected errors go to
+    the callbacks, on the worker thread (the window forwards them by signal).
+    """
+
+    def __init__(self, archive: Archive, mode: str = "sidecar",
+                 on_report: Callable[[WriteReport], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.archive, self.mode = archive, mode
+        self.on_report, self.on_error = on_report, on_error
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="photoarchive-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def submit(self, ids: Iterable[int]) -> None:
+        """Queue photos for writing (returns at once)."""
+        if self._closed:
+            raise RuntimeError("the write queue is closed")
+        for photo_id in ids:
+            self._queue.put(photo_id)
+
+    def wait(self) -> None:
+        """Block until everything submitted so far is written."""
+        self._queue.join()
+
+    def close(self, wait: bool = True) -> None:
+        """Stop after the queued writes; with `wait`, until they are done."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+        if wait:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            ids = list(dict.fromkeys(i for i in batch if i is not None))
+            try:
+                if ids:
+                    report = write_metadata(self.archive, ids, self.mode)
+                    if self.on_report is not None:
+                        self.on_report(report)
+            except Exception as exc:  # noqa: BLE001 - the writer must survive any one batch
+                if self.on_error is not None:
+                    self.on_error(exc)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            if None in batch:
+                return

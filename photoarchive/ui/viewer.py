@@ -71,6 +71,8 @@ class ImageView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setBackgroundBrush(QColor(32, 32, 32))
         self.setFrameShape(QFrame.Shape.NoFrame)
+        for policy in (self.setHorizontalScrollBarPolicy, self.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # drag to pan; calmer without bars
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.fitting = True
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -12,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from sample_archive import COLLECTION, load_sample
 
 from photoarchive.errors import UsageError
-from photoarchive.media.derivatives import scan_data
+from photoarchive.media.derivatives import DerivativeJob, make_derivatives, scan_data
 from photoarchive.media.metadata import read_metadata
 from photoarchive.services import open_archive
 from photoarchive.services.archive import Archive
@@ -262,3 +263,23 @@ def test_names_and_alt_text_helpers() -> None:
         "Budapest, 1956. október 23.")
     assert first_sentence("Photo by J. Smith at St. Mary's. Next.") == (
         "Photo by J. Smith at St. Mary's.")
+
+
+def test_derivatives_apply_orientation_and_rotation(tmp_path: Path) -> None:
+    source = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown portrait
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(source, exif=exif)
+    out = {"large": str(tmp_path / "l.jpg"), "thumb": str(tmp_path / "t.jpg")}
+    result = make_derivatives(DerivativeJob(str(source), **out, large_size=150, thumb_size=60))
+    assert (result.error, result.large, result.thumb) == (None, (100, 150), (40, 60))
+    assert Image.open(out["large"]).size == (100, 150)
+    icc = ImageCms.ImageCmsProfile(io.BytesIO(Image.open(out["large"]).info["icc_profile"]))
+    assert "sRGB" in ImageCms.getProfileDescription(icc)
+    turned = make_derivatives(DerivativeJob(str(source), **out, large_size=150, thumb_size=60,
+                                            rotation=90))
+    assert turned.large == (150, 100)
+    (tmp_path / "broken.jpg").write_bytes(source.read_bytes()[:300])
+    broken = make_derivatives(DerivativeJob(str(tmp_path / "broken.jpg"), **out,
+                                            large_size=150, thumb_size=60))
+    assert broken.error and "broken.jpg" in broken.error

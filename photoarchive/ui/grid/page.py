@@ -49,6 +49,7 @@ class GridPage(QWidget):
         self.size_slider.valueChanged.connect(self.grid.set_tile_size)
         self.grid.tile_size_changed.connect(self.size_slider.setValue)
         self.search.query_changed.connect(lambda _text: self.reload())
+        self.search.leave_requested.connect(self.grid.setFocus)
         self.search.sort_changed.connect(self._sort_changed)
 
     def set_source(self, source: Source) -> None:

@@ -3,7 +3,7 @@ order, and an inline line for query errors."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ class SearchBar(QWidget):
 
     query_changed = Signal(str)
     sort_changed = Signal(str)
+    leave_requested = Signal()  # Down, or Escape on an empty box: back to the photos
 
     def __init__(self, sort_keys: tuple[str, ...], sort: str = "date",
                  parent: QWidget | None = None) -> None:
@@ -55,6 +56,20 @@ class SearchBar(QWidget):
         self.edit.textChanged.connect(lambda _text: self._timer.start())
         self.edit.returnPressed.connect(self.flush)
         self.sort.currentIndexChanged.connect(lambda _i: self.sort_changed.emit(self.sort_key))
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Escape and self.edit.text():
+                self.edit.clear()
+                self.flush()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Escape, Qt.Key.Key_PageDown):
+                self.flush()
+                self.leave_requested.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     @property
     def text(self) -> str:

@@ -3,14 +3,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QDrag,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem
 
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN
 from photoarchive.ui.grid.delegate import TileDelegate
 from photoarchive.ui.grid.loader import ThumbnailLoader
-from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, PhotoGridModel, ids_from_mime
+from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, ROW_ROLE, PhotoGridModel, ids_from_mime
 
 ZOOM_STEP = 20
 GAP = 8  # pixels between tiles
@@ -167,6 +184,38 @@ class PhotoGridView(QListView):
     def _thumbnail_ready(self, content_hash: str) -> None:
         # Only tiles in view asked for thumbnails; repainting the viewport is enough.
         self.viewport().update()
+
+    # -- drags: a small picture of what moves; drops reorder a collection -------------------
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        indexes = sorted(self.selectionModel().selectedIndexes(), key=lambda i: i.row())
+        if not indexes:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.grid_model.mimeData(indexes))
+        drag.setPixmap(self._drag_pixmap(indexes))
+        drag.exec(supported, Qt.DropAction.CopyAction)
+
+    def _drag_pixmap(self, indexes: list[QModelIndex]) -> QPixmap:
+        tile = indexes[0].data(ROW_ROLE)
+        thumb = self.loader.pixmap(tile.content_hash, tile.path) if tile is not None else None
+        side = 96
+        picture = QPixmap(side, side)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        if thumb is not None:
+            scaled = thumb.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+            painter.drawPixmap((side - scaled.width()) // 2, (side - scaled.height()) // 2,
+                               scaled)
+        if len(indexes) > 1:
+            badge = QRect(side - 34, 2, 32, 20)
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(badge, 10, 10)
+            painter.setPen(self.palette().color(QPalette.ColorRole.HighlightedText))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(len(indexes)))
+        painter.end()
+        return picture
 
     # -- drops: files go to the window (import); ids reorder a collection ------------------
     def dragEnterEvent(self, event) -> None:

@@ -1,0 +1,186 @@
+"""Write-back book-keeping: per-catalog preferences and whether catalog and files agree.
+
+A photo's `file_state` (JSON) holds the size, mtime and SHA-256 of the photo file and of its
+sidecar as they were when the catalog and the files last agreed (import, write, re-read);
+`synced_at` holds the photo's `modified_at` of that moment. From these, `photo_status`
+tells "in sync", "catalog newer" (edited since), "file newer" (changed on disk since: size
+and mtime first, the hash only when they moved, so a touched file is still in sync),
+"conflict" (both) or "missing".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from photoarchive.catalog.models import Photo, Setting
+from photoarchive.media.metadata import find_sidecar
+from photoarchive.services.analyse import hash_file
+from photoarchive.services.archive import Archive
+
+__all__ = [
+    "CATALOG_NEWER", "CONFLICT", "FILE_NEWER", "IN_SYNC", "MISSING", "STATES", "PhotoStatus",
+    "WritebackPreferences", "get_preferences", "photo_status", "photos_in_chunks",
+    "record_file_state", "set_preferences", "stamp_files", "status",
+]
+
+IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING = (
+    "in sync", "catalog newer", "file newer", "conflict", "missing")
+STATES = (IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING)
+CHUNK = 200
+
+
+# -- per-catalog preferences ---------------------------------------------------------------
+@dataclass
+class WritebackPreferences:
+    """Per-catalog write-back preferences (kept in the catalog's `setting` table)."""
+
+    write_on_edit: bool = False  # the window writes sidecars after every edit
+    embed_iptc: bool = False  # add IPTC-IIM to files that have none (embedded mode)
+    keep_file_times: bool = False  # rewritten files keep their modification time
+
+
+def get_preferences(archive: Archive) -> WritebackPreferences:
+    """The catalog's write-back preferences (defaults for anything unset or damaged)."""
+    prefs = WritebackPreferences()
+    with archive.reader() as session:
+        rows = session.scalars(select(Setting).where(Setting.key.like("writeback.%")))
+        for row in rows:
+            name = row.key.removeprefix("writeback.")
+            try:
+                value = json.loads(row.value)
+            except ValueError:
+                continue
+            if hasattr(prefs, name) and isinstance(value, bool):
+                setattr(prefs, name, value)
+    return prefs
+
+
+def set_preferences(archive: Archive, prefs: WritebackPreferences) -> None:
+    """Save the catalog's write-back preferences."""
+    with archive.session() as session:
+        for name, value in asdict(prefs).items():
+            session.merge(Setting(key=f"writeback.{name}", value=json.dumps(value)))
+
+
+# -- file state ----------------------------------------------------------------------------
+def _stamp(path: Path, known_hash: str | None = None) -> dict[str, Any]:
+    st = path.stat()
+    digest = known_hash or hash_file(path)[0]
+    return {"size": st.st_size, "mtime": st.st_mtime, "hash": digest}
+
+
+def _sidecar_stamp(path: Path) -> dict[str, Any] | None:
+    sidecar = find_sidecar(path)
+    return None if sidecar is None else {"name": sidecar.name, **_stamp(sidecar)}
+
+
+def stamp_files(path: Path, known_hash: str | None = None) -> dict[str, Any]:
+    """The current state of a photo file and its sidecar, for `Photo.file_state`."""
+    return {"file": _stamp(path, known_hash), "sidecar": _sidecar_stamp(path)}
+
+
+def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, str],
+                      synced: bool) -> None:
+    """Remember the photo file (size, mtime, hash) and its sidecar as just read; with
+    `synced`, the catalog now holds what the files say. Called by the importer."""
+    size, mtime, digest = stamp
+    state = {"file": {"size": size, "mtime": mtime, "hash": digest},
+             "sidecar": _sidecar_stamp(Path(path))}
+    photo.file_state = json.dumps(state)
+    if synced:
+        photo.synced_at = photo.modified_at
+
+
+def _changed(recorded: dict[str, Any] | None, path: Path) -> bool:
+    """Whether a file differs from its recorded stamp (hash only when size/mtime moved)."""
+    if recorded is None:
+        return path.exists()
+    try:
+        st = path.stat()
+    except OSError:
+        return True
+    if (st.st_size, st.st_mtime) == (recorded["size"], recorded["mtime"]):
+        return False
+    return st.st_size != recorded["size"] or hash_file(path)[0] != recorded["hash"]
+
+
+def _files_changed(photo: Photo, path: Path) -> list[str]:
+    state = json.loads(photo.file_state) if photo.file_state else None
+    if state is None:  # imported before write-back existed: the import's identity only
+        state = {"file": {"size": photo.file_size, "mtime": photo.file_mtime,
+                          "hash": photo.content_hash}}
+    reasons = []
+    if _changed(state["file"], path):
+        reasons.append("the file changed")
+    if "sidecar" in state:
+        recorded = state["sidecar"]
+        sidecar = find_sidecar(path)
+        if recorded and (sidecar is None or sidecar.name != recorded["name"]):
+            reasons.append("the sidecar was removed or renamed")
+        elif sidecar is not None and _changed(recorded, sidecar):
+            reasons.append("the sidecar changed" if recorded else "a sidecar appeared")
+    return reasons
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _catalog_changed(photo: Photo) -> bool:
+    synced = _utc(photo.synced_at)
+    return synced is None or _utc(photo.modified_at) > synced
+
+
+@dataclass
+class PhotoStatus:
+    """Whether one photo's catalog values and files agree."""
+
+    id: int
+    path: str
+    state: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def photo_status(photo: Photo) -> PhotoStatus:
+    """The write-back state of one photo (stats its files; hashes only what moved)."""
+    path = Path(photo.path)
+    if not path.exists():
+        return PhotoStatus(photo.id, photo.path, MISSING, "the file is missing")
+    reasons = _files_changed(photo, path)
+    if _catalog_changed(photo):
+        reasons.insert(0, "edited in the catalog")
+        state = CONFLICT if len(reasons) > 1 else CATALOG_NEWER
+    else:
+        state = FILE_NEWER if reasons else IN_SYNC
+    return PhotoStatus(photo.id, photo.path, state, "; ".join(reasons))
+
+
+def photos_in_chunks(archive: Archive,
+                     ids: list[int]) -> Iterator[tuple[Session, list[Photo]]]:
+    """The photos of `ids` in order (unknown ids left out), a reading session per chunk."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        with archive.reader() as session:
+            found = {p.id: p for p in session.scalars(select(Photo).where(Photo.id.in_(chunk)))}
+            yield session, [found[i] for i in chunk if i in found]
+
+
+def status(archive: Archive, ids: Iterable[int]) -> list[PhotoStatus]:
+    """The write-back state of each photo, in the order of `ids` (unknown ids left out)."""
+    out: list[PhotoStatus] = []
+    for _session, photos in photos_in_chunks(archive, list(dict.fromkeys(ids))):
+        out.extend(photo_status(p) for p in photos)
+    return out

@@ -239,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "folder's catalog.sqlite)")
     parser.add_argument("--version", action="version", version=f"photoarchive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Listed for --help only: photoarchive.launcher opens the window before this parser runs.
+    sub.add_parser("gui", help="open the window (the default with no command; 'gui --help')")
 
     p = sub.add_parser("import", help="import files and folders (recursively)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")

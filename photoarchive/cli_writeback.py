@@ -65,9 +65,9 @@ def cmd_write_metadata(archive: Archive, args: argparse.Namespace) -> int:
         _json(report.to_dict())
     else:
         for item in report.photos:
-            if args.dry_run and item.outcome == "would write":
+            if item.outcome == "would write":
                 print(f"  {item.id:>6}  would write {', '.join(item.files)}")
-            elif item.outcome != "written":
+            elif item.outcome != "written" or item.messages:
                 print(f"  {item.id:>6}  {item.outcome}: {item.path}")
             for message in item.messages:
                 print(f"          {message}")

@@ -25,8 +25,15 @@ from PIL import Image, ImageCms
 from photoarchive.errors import MediaError
 from photoarchive.media.decode import load_oriented
 
-__all__ = ["EmbeddedText", "DerivativeJob", "DerivativeResult", "make_derivatives", "retag",
-           "metadata_segments", "scan_data"]
+__all__ = [
+    "DerivativeJob",
+    "DerivativeResult",
+    "EmbeddedText",
+    "make_derivatives",
+    "metadata_segments",
+    "retag",
+    "scan_data",
+]
 
 #: Bumped when the pixels we produce change, so older exports are redone.
 PIXEL_VERSION = 1
@@ -228,7 +235,7 @@ def with_metadata(data: bytes, text: EmbeddedText) -> bytes:
     """JPEG bytes with their Exif and XMP segments replaced by those for `text`."""
     segments, scan = _segments(data)
     kept = [(m, p) for m, p in segments
-            if not (m == 0xE1 and (p.startswith(_EXIF_ID) or p.startswith(_XMP_ID)))]
+            if not (m == 0xE1 and p.startswith((_EXIF_ID, _XMP_ID)))]
     new = [(0xE1, p) for p in metadata_segments(text)]
     at = 1 if kept and kept[0][0] == 0xE0 else 0  # after the JFIF header, if any
     ordered = kept[:at] + new + kept[at:]

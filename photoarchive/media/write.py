@@ -129,14 +129,13 @@ def _embed_blocker(path: Path) -> str | None:
     if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
         return "the file is read-only"  # the mode bit too: root may write anything
     try:
-        image = exiv2.ImageFactory.open(str(path))
-        image.readMetadata()
-        mode = image.checkMode(exiv2.MetadataId.mdXmp)
-        mime = image.mimeType()
+        with xmp.exiv2_log():
+            image = exiv2.ImageFactory.open(str(path))
+            mode = image.checkMode(exiv2.MetadataId.mdXmp)
     except exiv2.Exiv2Error:
-        return f"{path.suffix.lstrip('.').upper() or 'this'} files cannot be written by exiv2"
+        mode = None
     if mode != exiv2.AccessMode.amReadWrite:
-        kind = mime.split("/")[-1].upper()
+        kind = path.suffix.lstrip(".").upper() or "These"
         return f"{kind} files cannot be written safely (exiv2 only reads them)"
     return None
 
@@ -203,23 +202,27 @@ def _replace_atomically(target: Path, content: bytes, mode_from: Path | None) ->
             with contextlib.suppress(OSError):
                 os.chmod(tmp, mode_from.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the sidecar from other users
         if tmp.read_bytes() != content:
             raise WriteFailed(f"{target.name}: the written sidecar did not read back intact")
-        os.replace(tmp, target)
+        _replace(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _replace(tmp: Path, target: Path) -> None:
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise WriteFailed(f"{target.name}: could not be replaced ({exc.strerror or exc}); "
+                          "it was left unchanged") from exc
 
 
 def _write_sidecar(path: Path, p: xmp.Prepared) -> Path:
     target = sidecar_path(path)
+    if target.exists() and not target.stat().st_mode & stat.S_IWUSR:
+        raise WriteFailed(f"the sidecar {target.name} is read-only; not changed")
     source = target if target.exists() else find_sidecar(path)
     data = _load_sidecar(source)
     foreign = [entry for entry in xmp.snapshot(data) if not _managed(entry[0])]
@@ -320,7 +323,7 @@ def _write_embedded(path: Path, p: xmp.Prepared, options: WriteOptions) -> list[
         _verify(path, tmp, p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -337,10 +340,16 @@ def write_file(path: Path, values: Mapping[str, Any], mode: Mode,
     written. In embedded mode an existing sidecar is updated too: it would otherwise
     override the new values for every reader.
     """
-    options = options or WriteOptions()
     path = Path(os.path.realpath(path))  # replace the file a link points to, not the link
+    try:
+        return _write_file(path, xmp.prepare(values), mode, options or WriteOptions())
+    except (OSError, exiv2.Exiv2Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise WriteFailed(f"{path.name}: cannot be written ({reason})") from exc
+
+
+def _write_file(path: Path, p: xmp.Prepared, mode: Mode, options: WriteOptions) -> WriteResult:
     _check_folder(path)
-    p = xmp.prepare(values)
     result = WriteResult(mode=mode)
     if mode == "embed":
         blocker = _embed_blocker(path)

@@ -27,8 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from photoarchive.errors import UsageError
-from photoarchive.media.derivatives import (PIXEL_VERSION, DerivativeJob, DerivativeResult,
-                                            EmbeddedText, make_derivatives, retag, write_atomic)
+from photoarchive.media.derivatives import (
+    PIXEL_VERSION,
+    DerivativeJob,
+    DerivativeResult,
+    EmbeddedText,
+    make_derivatives,
+    retag,
+    write_atomic,
+)
 from photoarchive.services import collections
 from photoarchive.services.analyse import worker_init
 from photoarchive.services.archive import Archive

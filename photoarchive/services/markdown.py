@@ -89,7 +89,7 @@ def _paragraph(lines: list[str]) -> str:
     # Two trailing spaces or a backslash at the end of a line: a hard line break.
     parts = []
     for index, line in enumerate(lines):
-        hard = index < len(lines) - 1 and (line.endswith("  ") or line.endswith("\\"))
+        hard = index < len(lines) - 1 and line.endswith(("  ", "\\"))
         clean = line.rstrip()
         clean = clean[:-1] if hard and clean.endswith("\\") else clean
         parts.append(_inline(clean.strip()) + ("<br>" if hard else ""))

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.persist_state = True  # False for screenshots: leave the user's layout alone
         self.resizeDocks([self.sidebar_dock, self.editor], [240, 340], Qt.Orientation.Horizontal)
         self.restore_state()
+        self.grid.setFocus()  # arrows, Enter and Ctrl+A work at once
         self.refresh_counts()
         self.browser.reload()
 
@@ -213,10 +214,9 @@ class MainWindow(QMainWindow):
 
     def _results_changed(self, count: int) -> None:
         self._update_page()
+        self._selection_changed()  # a reset clears the selection without telling
         if count and not self.grid.selectionModel().hasSelection():
             self.grid.select_ids([self.model.ids[0]])  # ready for the keyboard at once
-            if self.pages.currentWidget() is self.browser and not self.search.edit.hasFocus():
-                self.grid.setFocus()
         self.count_label.setText(f"{count:,} photo{'s' if count != 1 else ''}")
         self.results_changed.emit(count)
 

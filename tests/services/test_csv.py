@@ -11,8 +11,16 @@ from sqlalchemy import func, select
 
 from photoarchive.catalog.models import Edit
 from photoarchive.services.editing import apply_values
-from photoarchive.services.export_csv import (COLUMNS, CsvRejected, apply_plan, export_csv,
-                                              import_csv, neutralise, plan_import, restore)
+from photoarchive.services.export_csv import (
+    COLUMNS,
+    CsvRejected,
+    apply_plan,
+    export_csv,
+    import_csv,
+    neutralise,
+    plan_import,
+    restore,
+)
 from photoarchive.services.fields import FIELD_NAMES
 from photoarchive.services.photos import get_photo
 
@@ -109,7 +117,7 @@ def test_a_bad_row_refuses_the_whole_file(archive, three_photos, tmp_path: Path)
 
 def test_rows_match_by_id_then_identifier_then_path(archive, three_photos,
                                                     tmp_path: Path) -> None:
-    first, second, third = three_photos
+    _, second, third = three_photos
     apply_values(archive, {second: {"identifier": "LC-DIG-fsa-8b28631"}})
     out = tmp_path / "partial.csv"
     _write(out, [{"identifier": "LC-DIG-fsa-8b28631", "path": "", "caption": "By identifier",

@@ -22,11 +22,15 @@ from photoarchive.media.metadata import read_metadata
 from photoarchive.services import open_archive
 from photoarchive.services.archive import Archive
 from photoarchive.services.editing import apply_values
-from photoarchive.services.export_gallery import (MANIFEST_NAME, GallerySettings,
-                                                  export_gallery, select_photos)
+from photoarchive.services.export_gallery import (
+    MANIFEST_NAME,
+    GallerySettings,
+    export_gallery,
+    select_photos,
+)
 from photoarchive.services.gallery_pages import first_sentence, slug
-from photoarchive.services.markdown import render
 from photoarchive.services.importer import Importer
+from photoarchive.services.markdown import render
 from photoarchive.services.photos import get_photo, query_ids
 from photoarchive.services.tasks import CancelToken
 

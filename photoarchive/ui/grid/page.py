@@ -82,6 +82,9 @@ class GridPage(QWidget):
         self.model.set_ids(ids)
         if kept:
             self.grid.select_ids(kept, current)
+        text = self.search.text
+        self.grid.empty_text = (f"No photos match “{text}” here." if text else
+                                f"No photos in “{self.source.label}”.")
         self.results_changed.emit(len(ids))
 
     def _query_failed(self, serial: int, exc: BaseException) -> None:

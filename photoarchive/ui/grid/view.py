@@ -63,6 +63,8 @@ class PhotoGridView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAccessibleName("Photos")
+        self.empty_text = ""  # shown when there are no photos
+        self._drop_row = -1  # while a reordering drag hovers: the row it would land before
         self.doubleClicked.connect(self._open_index)
         loader.thumbnail_ready.connect(self._thumbnail_ready)
 
@@ -177,6 +179,24 @@ class PhotoGridView(QListView):
             return
         super().wheelEvent(event)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._drop_row >= 0:  # where a reordering drop will put the photos
+            count = self.grid_model.rowCount()
+            rect = self.visualRect(self.grid_model.index(min(self._drop_row, count - 1)))
+            x = rect.right() if self._drop_row >= count else rect.left()
+            painter = QPainter(self.viewport())
+            painter.fillRect(QRect(x - 2, rect.top() + 6, 4, rect.height() - 12),
+                             self.palette().color(QPalette.ColorRole.Highlight))
+            painter.end()
+        if self.grid_model.rowCount() == 0 and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self.empty_text)
+            painter.end()
+
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_requested.emit(index.data(ID_ROLE))
@@ -228,10 +248,20 @@ class PhotoGridView(QListView):
         if self._accepts(event):
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
+            target = self.indexAt(event.position().toPoint())
+            self._drop_row = target.row() if target.isValid() else self.grid_model.rowCount()
+            self.viewport().update()
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event) -> None:
+        self._drop_row = -1
+        self.viewport().update()
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_row = -1
+        self.viewport().update()
         if not self._accepts(event):
             event.ignore()
             return

@@ -1,0 +1,308 @@
+"""Writing metadata to files, checked with exiftool as the independent reader.
+
+Corpus files are copied to tmp_path first. Every test that reads through exiftool is
+skipped (with the reason) only when exiftool is not installed.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageSequence
+
+from photoarchive.media.metadata import read_metadata
+from photoarchive.media.write import WriteFailed, WriteOptions, write_file
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(
+    EXIFTOOL is None, reason="exiftool is not installed (Debian: libimage-exiftool-perl); "
+    "it is the independent reader these tests compare against")
+
+HU = "Budapest, 1956. október 23. — Szabadságharcosok a Corvin közben"
+KEYWORDS = ["forradalom", "Corvin köz", "Helyek|Magyarország|Budapest"]
+FLAT_KEYWORDS = ["forradalom", "Corvin köz", "Helyek", "Magyarország", "Budapest"]
+VALUES: dict[str, Any] = {
+    "title": HU, "headline": "Forradalom a Józsefvárosban",
+    "caption": HU + "\nA felvétel a Práter utca felől készült.",
+    "alt_text": "Fegyveres fiatalok egy kapualjban", "creator": "Kovács Ádám; Szűts Éva",
+    "date": "1956-10-23", "taken_at": None, "sublocation": "Corvin köz", "city": "Budapest",
+    "state": "Budapest főváros", "country": "Magyarország", "country_code": "HU",
+    "keywords": KEYWORDS, "people": ["Pongrátz Gergely", "Iván Kovács László"],
+    "event": "1956-os forradalom", "source": "Fortepan", "credit": "Fortepan / Adományozó",
+    "rights": "CC BY-SA 3.0 Fortepan", "rights_url": "https://creativecommons.org/licenses/by-sa/3.0/",
+    "identifier": "FORTEPAN_A12345", "caption_writer": "Nagy Ilona",
+    "notes": "Belső megjegyzés: a negatív sérült.", "rating": 4,
+    "latitude": 47.4858123, "longitude": 19.0706456,
+}
+# One corpus file per writable format; the JPEG and the TIFF already carry IPTC-IIM.
+FORMATS = {"IPTC.jpg": True, "ExifTool.tif": True, "PNG.png": False, "RIFF.webp": False}
+
+
+def exiftool(path: Path, *extra: str) -> dict[str, Any]:
+    """exiftool's view of a file (the command the issue names, plus `extra` options)."""
+    assert EXIFTOOL is not None
+    done = subprocess.run([EXIFTOOL, "-j", "-G1", "-struct", "-charset", "iptc=UTF8", *extra,
+                           str(path)], capture_output=True, check=True, timeout=60)
+    return json.loads(done.stdout)[0]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def copy(corpus_dir: Path, name: str, folder: Path) -> Path:
+    target = folder / name
+    shutil.copyfile(corpus_dir / name, target)
+    os.chmod(target, 0o644)
+    return target
+
+
+def scan_data(path: Path) -> bytes:
+    """A JPEG's entropy-coded image data: from the first SOS marker to the final EOI."""
+    data = path.read_bytes()
+    pos = 2
+    while data[pos + 1] != 0xDA:
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return data[pos:data.rindex(b"\xff\xd9") + 2]
+
+
+def pixels(path: Path) -> list[bytes]:
+    with Image.open(path) as img:
+        return [f.tobytes() for f in ImageSequence.Iterator(img)]
+
+
+@needs_exiftool
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_embedded_fields_read_back_in_exiftool(tmp_path: Path, corpus_dir: Path,
+                                               name: str) -> None:
+    photo = copy(corpus_dir, name, tmp_path)
+    result = write_file(photo, VALUES, "embed")
+    assert (result.mode, result.written) == ("embed", [photo])
+    tags = exiftool(photo)
+    xmp = {
+        "XMP-dc:Title": HU, "XMP-dc:Description": VALUES["caption"],
+        "XMP-photoshop:Headline": VALUES["headline"],
+        "XMP-iptcCore:AltTextAccessibility": VALUES["alt_text"],
+        "XMP-photoshop:DateCreated": "1956:10:23", "XMP-iptcCore:Location": "Corvin köz",
+        "XMP-photoshop:City": "Budapest", "XMP-photoshop:State": "Budapest főváros",
+        "XMP-photoshop:Country": "Magyarország", "XMP-iptcCore:CountryCode": "HU",
+        "XMP-iptcExt:Event": VALUES["event"], "XMP-photoshop:Source": "Fortepan",
+        "XMP-photoshop:Credit": VALUES["credit"], "XMP-dc:Rights": VALUES["rights"],
+        "XMP-xmpRights:WebStatement": VALUES["rights_url"],
+        "XMP-dc:Identifier": "FORTEPAN_A12345", "XMP-photoshop:CaptionWriter": "Nagy Ilona",
+        "XMP-photoshop:Instructions": VALUES["notes"], "XMP-xmp:Rating": 4,
+    }
+    assert {k: tags.get(k) for k in xmp} == xmp
+    assert tags["XMP-dc:Creator"] == ["Kovács Ádám", "Szűts Éva"]
+    assert tags["XMP-dc:Subject"] == FLAT_KEYWORDS
+    assert tags["XMP-lr:HierarchicalSubject"] == KEYWORDS
+    assert tags["XMP-iptcExt:PersonInImage"] == VALUES["people"]
+    assert tags["XMP-iptcExt:LocationShown"] == [{
+        "City": "Budapest", "CountryCode": "HU", "CountryName": "Magyarország",
+        "ProvinceState": "Budapest főváros", "Sublocation": "Corvin köz"}]
+    assert tags["IFD0:ImageDescription"] == VALUES["caption"]
+    assert tags["IFD0:Artist"] == "Kovács Ádám; Szűts Éva"
+    assert tags["IFD0:Copyright"] == VALUES["rights"]
+    assert "ExifIFD:DateTimeOriginal" not in tags  # a day without a time: no invented time
+    numeric = exiftool(photo, "-n")
+    for key in ("GPS:GPSLatitude", "XMP-exif:GPSLatitude"):
+        assert numeric[key] == pytest.approx(VALUES["latitude"], abs=1e-6)
+    for key in ("GPS:GPSLongitude", "XMP-exif:GPSLongitude"):
+        assert numeric[key] == pytest.approx(VALUES["longitude"], abs=1e-6)
+    if FORMATS[name]:
+        assert tags["IPTC:CodedCharacterSet"] == "UTF8"
+        iptc = {"IPTC:Caption-Abstract": VALUES["caption"], "IPTC:Headline": VALUES["headline"],
+                "IPTC:Sub-location": "Corvin köz", "IPTC:City": "Budapest",
+                "IPTC:Province-State": "Budapest főváros",
+                "IPTC:Country-PrimaryLocationName": "Magyarország",
+                "IPTC:Country-PrimaryLocationCode": "HU", "IPTC:Source": "Fortepan",
+                "IPTC:Credit": VALUES["credit"], "IPTC:CopyrightNotice": VALUES["rights"],
+                "IPTC:Writer-Editor": "Nagy Ilona", "IPTC:SpecialInstructions": VALUES["notes"],
+                "IPTC:DateCreated": "1956:10:23"}
+        assert {k: tags.get(k) for k in iptc} == iptc
+        assert as_list(tags["IPTC:By-line"]) == ["Kovács Ádám", "Szűts Éva"]
+        assert as_list(tags["IPTC:Keywords"]) == FLAT_KEYWORDS
+        title = tags["IPTC:ObjectName"]  # 2:05 holds 64 bytes: cut on a character boundary
+        assert HU.startswith(title) and 60 <= len(title.encode()) <= 64
+    else:
+        assert not [k for k in tags if k.startswith("IPTC:")]
+    meta = read_metadata(photo)  # and our own reader agrees
+    assert meta.fields["title"] == HU and meta.fields["keywords"] == KEYWORDS
+    assert meta.fields["creator"] == VALUES["creator"] and meta.fields["date"] == "1956-10-23"
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_image_data_is_never_reencoded(tmp_path: Path, corpus_dir: Path, name: str) -> None:
+    photo = copy(corpus_dir, name, tmp_path)
+    write_file(photo, VALUES, "embed", WriteOptions(embed_iptc=True))
+    original = corpus_dir / name
+    assert pixels(photo) == pixels(original)
+    if name.endswith(".jpg"):
+        assert scan_data(photo) == scan_data(original)
+
+
+@needs_exiftool
+def test_iim_byte_limits_cut_on_character_boundaries(tmp_path: Path, corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "IPTC.jpg", tmp_path)
+    caption = "Szabadságharcosok a Corvin közben, ő és ű. " * 60  # about 2,900 bytes
+    keyword = "Szabadságharcosok és felkelők a Corvin közben, Józsefváros"  # 66 bytes
+    write_file(photo, {**VALUES, "caption": caption.strip(), "keywords": [keyword]}, "embed")
+    tags = exiftool(photo)
+    iptc_caption = tags["IPTC:Caption-Abstract"]
+    assert len(iptc_caption.encode()) <= 2000 and caption.startswith(iptc_caption)
+    assert len(iptc_caption.encode()) > 1990
+    assert tags["XMP-dc:Description"] == caption.strip()  # the full text stays in XMP
+    iptc_keyword = as_list(tags["IPTC:Keywords"])[0]
+    assert len(iptc_keyword.encode()) <= 64 and keyword.startswith(iptc_keyword)
+    assert tags["XMP-dc:Subject"] == [keyword]
+
+
+@needs_exiftool
+def test_approximate_date_is_never_an_invented_exact_date(tmp_path: Path,
+                                                          corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "MWG.jpg", tmp_path)  # has Exif DateTimeOriginal and IPTC dates
+    result = write_file(photo, {**VALUES, "date": "1956~"}, "embed")
+    tags = exiftool(photo)
+    assert tags["XMP-photoshop:DateCreated"] == 1956
+    assert "ExifIFD:DateTimeOriginal" not in tags and "IPTC:DateCreated" not in tags
+    assert any("DateTimeOriginal" in m for m in result.messages)
+    assert read_metadata(photo).fields["date"] == "1956"
+
+
+@needs_exiftool
+def test_mwg_file_reads_the_same_through_every_route(tmp_path: Path, corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "MWG.jpg", tmp_path)
+    before = read_metadata(photo)
+    assert before.fields["caption"] == "RIGHT-EXIF-Description"
+    write_file(photo, {**before.fields, "taken_at": before.taken_at}, "embed")
+    tags = exiftool(photo)
+    assert "WRONG" not in json.dumps(tags)
+    f = before.fields
+    assert (tags["IFD0:ImageDescription"] == tags["XMP-dc:Description"]
+            == tags["IPTC:Caption-Abstract"] == f["caption"])
+    assert (tags["IFD0:Artist"] == "; ".join(tags["XMP-dc:Creator"])
+            == "; ".join(tags["IPTC:By-line"]) == f["creator"])
+    assert tags["XMP-dc:Subject"] == tags["IPTC:Keywords"] == f["keywords"]
+    assert (tags["IFD0:Copyright"] == tags["XMP-dc:Rights"] == tags["IPTC:CopyrightNotice"]
+            == f["rights"])
+    assert tags["XMP-photoshop:City"] == tags["IPTC:City"] == f["city"] == "RIGHT-XMP-City"
+    assert tags["XMP-iptcCore:Location"] == tags["IPTC:Sub-location"] == f["sublocation"]
+    assert (tags["ExifIFD:DateTimeOriginal"] == tags["XMP-photoshop:DateCreated"]
+            == "2001:01:01 01:11:11")
+    assert tags["IPTC:DateCreated"] == "2001:01:01"
+    after = read_metadata(photo)
+    assert after.fields == before.fields and after.taken_at == before.taken_at
+    # Each carrier alone says the same as the whole file.
+    routes = {"XMP": ("-EXIF:all=", "-IPTC:all="), "IPTC": ("-EXIF:all=", "-XMP:all="),
+              "Exif": ("-XMP:all=", "-IPTC:all=")}
+    carried = {"XMP": list(f), "IPTC": ["caption", "creator", "keywords", "rights", "city",
+                                        "sublocation", "state", "country", "date"],
+               "Exif": ["caption", "creator", "rights", "date"]}
+    for route, strip in routes.items():
+        alone = tmp_path / f"{route}.jpg"
+        shutil.copyfile(photo, alone)
+        subprocess.run([EXIFTOOL, "-q", "-overwrite_original", *strip, str(alone)], check=True)
+        fields = read_metadata(alone).fields
+        assert {n: fields[n] for n in carried[route]} == {n: f[n] for n in carried[route]}, route
+
+
+FOREIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"
+    xmlns:darktable="http://darktable.sf.net/" xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"
+    xmlns:acme="http://example.org/acme/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+   xmp:Rating="2" darktable:xmp_version="5" darktable:history_end="2" crs:Version="15.0"
+   crs:Exposure2012="+0.35" crs:WhiteBalance="As Shot" acme:Box="A-17">
+   <darktable:history><rdf:Seq>
+     <rdf:li darktable:operation="exposure" darktable:enabled="1" darktable:params="00ff"/>
+     <rdf:li darktable:operation="colorin" darktable:enabled="1" darktable:params="gz48eJ"/>
+   </rdf:Seq></darktable:history>
+   <crs:ToneCurvePV2012><rdf:Seq><rdf:li>0, 0</rdf:li><rdf:li>255, 255</rdf:li></rdf:Seq>
+   </crs:ToneCurvePV2012>
+   <xmpMM:History><rdf:Seq><rdf:li stEvt:action="saved" stEvt:when="2019-05-01T10:00:00+02:00"
+     stEvt:softwareAgent="Adobe Photoshop Lightroom Classic 8.2"/></rdf:Seq></xmpMM:History>
+   <acme:Notes><rdf:Alt><rdf:li xml:lang="x-default">Kept by box number</rdf:li>
+     <rdf:li xml:lang="hu">A doboz száma szerint</rdf:li></rdf:Alt></acme:Notes>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Old title</rdf:li></rdf:Alt></dc:title>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+"""
+FOREIGN_GROUPS = ("XMP-darktable:", "XMP-crs:", "XMP-xmpMM:", "XMP-acme:")
+
+
+def _foreign(tags: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in tags.items() if k.startswith(FOREIGN_GROUPS)}
+
+
+@needs_exiftool
+@pytest.mark.parametrize("sidecar_name", ["photo.jpg.xmp", "photo.xmp"])
+def test_sidecar_keeps_other_applications_properties(tmp_path: Path, corpus_dir: Path,
+                                                     sidecar_name: str) -> None:
+    photo = tmp_path / "photo.jpg"
+    shutil.copyfile(corpus_dir / "Canon_40D.jpg", photo)
+    original = photo.read_bytes()
+    existing = tmp_path / sidecar_name
+    existing.write_text(FOREIGN, encoding="utf-8")
+    foreign = _foreign(exiftool(existing))
+    assert len(foreign) >= 8
+    result = write_file(photo, VALUES, "sidecar")
+    ours = tmp_path / "photo.jpg.xmp"
+    assert result.written == [ours]
+    tags = exiftool(ours)
+    assert _foreign(tags) == foreign
+    assert tags["XMP-dc:Title"] == HU and tags["XMP-xmp:Rating"] == 4
+    assert tags["XMP-dc:Subject"] == FLAT_KEYWORDS
+    assert photo.read_bytes() == original  # sidecar mode never touches the photo
+    if sidecar_name == "photo.xmp":  # a Lightroom-style sidecar is merged, not changed
+        assert existing.read_text(encoding="utf-8") == FOREIGN
+    assert read_metadata(photo).fields["title"] == HU
+
+
+@pytest.mark.parametrize("mode", ["embed", "sidecar"])
+def test_interrupted_write_leaves_the_original(tmp_path: Path, corpus_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    photo = copy(corpus_dir, "IPTC.jpg", tmp_path)
+    sidecar = tmp_path / "IPTC.jpg.xmp"
+    sidecar.write_text(FOREIGN, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def power_cut(src: object, dst: object) -> None:
+        raise OSError(errno.EIO, "simulated failure between temporary file and replace")
+
+    monkeypatch.setattr(os, "replace", power_cut)
+    with pytest.raises(WriteFailed, match="unchanged"):
+        write_file(photo, VALUES, mode)  # type: ignore[arg-type]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temp left
+
+
+@needs_exiftool
+def test_read_only_file_gets_a_sidecar_and_a_message(tmp_path: Path, corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "IPTC.jpg", tmp_path)
+    os.chmod(photo, 0o444)
+    original = photo.read_bytes()
+    result = write_file(photo, VALUES, "embed")
+    assert result.mode == "sidecar" and result.written == [tmp_path / "IPTC.jpg.xmp"]
+    assert any("read-only" in m and "sidecar" in m for m in result.messages)
+    assert photo.read_bytes() == original
+    assert exiftool(tmp_path / "IPTC.jpg.xmp")["XMP-dc:Title"] == HU
+    assert read_metadata(photo).fields["title"] == HU
+
+
+def test_heic_falls_back_to_a_sidecar(tmp_path: Path, corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "Stonehenge.heic", tmp_path)
+    original = photo.read_bytes()
+    result = write_file(photo, VALUES, "embed")
+    assert result.mode == "sidecar" and "HEIC" in result.messages[0]
+    assert photo.read_bytes() == original
+    assert read_metadata(photo).fields["caption"] == VALUES["caption"]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from photoarchive import __version__
+from photoarchive import __version__, cli_export
 from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the catalog with a backup (the current file "
                                        "is kept first)")
     p.add_argument("backup", type=Path)
+    cli_export.add_parsers(sub)
     return parser
 
 
@@ -319,6 +320,7 @@ COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
     "edit": cmd_edit, "collection": cmd_collection, "check": cmd_check,
     "backup": cmd_backup, "backups": cmd_backups, "relink": cmd_relink,
 }
+COMMANDS.update(cli_export.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,7 @@ _INLINE = re.compile(
 )
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-_NUMBER = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+(.*)$")
+_NUMBER = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 
@@ -150,13 +150,14 @@ def render(text: str | None, heading_offset: int = 1) -> str:
         elif _RULE.match(line) and not para:
             close_all()
             blocks.append("<hr>")
-        elif bullet or number:
+        elif bullet or (number and (not para or int(number.group(1)) == 1)):
+            # As in CommonMark, only "1." starts a list inside a paragraph ("1956. október").
             tag = "ul" if bullet else "ol"
             close_para()
             if list_tag and list_tag != tag:
                 close_list()
             list_tag = tag
-            items.append([(bullet or number).group(1)])  # type: ignore[union-attr]
+            items.append([bullet.group(1) if bullet else number.group(2) if number else ""])
         elif items and line.startswith((" ", "\t")):
             items[-1].append(line.strip())  # a continuation of the last item
         else:

@@ -53,6 +53,19 @@ def _sound(catalog: Path) -> tuple[int, int]:
         conn.close()
 
 
+def _photo_count(catalog: Path) -> int:
+    if not catalog.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(catalog, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM photo").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
 def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.iterdir()) if p.is_file()}
@@ -129,7 +142,9 @@ def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path) -> N
                                    "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _photo_count(catalog) < 5:  # mid-import
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err.decode()

@@ -325,6 +325,10 @@ COMMANDS.update(cli_export.COMMANDS)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `photoarchive` command."""
+    for stream in (sys.stdout, sys.stderr):
+        # File names are bytes: print ones that are not UTF-8 as they are, not a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     parser = build_parser()
     args = parser.parse_args(argv)
     archive: Archive | None = None

@@ -10,8 +10,13 @@ from photoarchive.services.fields import FIELDS
 from photoarchive.services.photos import PhotoRecord
 
 
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+                               "\ufffd")
+
+
 def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    # One line per photo: no line breaks, and no right-to-left overrides reordering the row.
+    text = " ".join(text.translate(_BIDI_CONTROLS).split())
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -30,6 +31,28 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+class PathText(TypeDecorator[str]):
+    """A file path. POSIX names are bytes: one that is not valid UTF-8 (Python holds it with
+    surrogate escapes) is stored as a BLOB of its exact bytes and read back the same way."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect) -> str | bytes | None:  # noqa: ANN001
+        if value is None:
+            return None
+        raw = value.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+
+    def process_result_value(self, value: str | bytes | None, dialect) -> str | None:  # noqa: ANN001
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "surrogateescape")
+        return value
 
 
 #: Descriptive text fields of METADATA.md held as plain columns on `photo`
@@ -79,7 +102,7 @@ class Photo(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # File identity
-    path: Mapped[str] = mapped_column(Text, unique=True)
+    path: Mapped[str] = mapped_column(PathText, unique=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     file_size: Mapped[int] = mapped_column(Integer)
     file_mtime: Mapped[float] = mapped_column(Float)
@@ -226,7 +249,7 @@ class ImportFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"),
                                         index=True)
-    path: Mapped[str] = mapped_column(Text, index=True)
+    path: Mapped[str] = mapped_column(PathText, index=True)
     error: Mapped[str] = mapped_column(Text)
     file_size: Mapped[int | None] = mapped_column(Integer)  # to skip it again while unchanged
     file_mtime: Mapped[float | None] = mapped_column(Float)

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         self.grid.select_ids(ids, current)
 
     def _selection_changed(self, *_args) -> None:
-        n = len(self.grid.selectionModel().selectedIndexes())
+        n = self.grid.selected_count()
         self.selection_label.setText(f"{n:,} selected" if n else "")
         self._selection_timer.start()
 

@@ -126,9 +126,13 @@ class PhotoGridView(QListView):
     # -- selection helpers ---------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         """Selected photos in grid order."""
-        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
         ids = self.grid_model.ids
-        return [ids[r] for r in rows if r < len(ids)]
+        # Ranges, not indexes: Ctrl+A over 100,000 photos must stay cheap.
+        spans = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
+        return [pid for top, bottom in spans for pid in ids[top:bottom + 1]]
+
+    def selected_count(self) -> int:
+        return sum(r.height() for r in self.selectionModel().selection())
 
     def current_id(self) -> int | None:
         index = self.currentIndex()

@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from photoarchive import paths
 from photoarchive.catalog.db import Catalog, open_catalog
+from photoarchive.errors import CatalogError
 
 
 @dataclass
@@ -37,9 +39,16 @@ class Archive:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with self.catalog.writer() as session, session.begin():
-            yield session
+        """A session whose transaction commits on success and rolls back on error.
+
+        Storage failures become a CatalogError saying plainly what happened; the
+        transaction is rolled back, so nothing is half-done.
+        """
+        try:
+            with self.catalog.writer() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise CatalogError(_explain(exc, self.path)) from exc
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -49,6 +58,19 @@ class Archive:
 
     def close(self) -> None:
         self.catalog.close()
+
+
+def _explain(exc: OperationalError, path: Path) -> str:
+    text = str(exc.orig)
+    if "full" in text:
+        return (f"The disk holding the catalog {path} is full. Nothing was changed; free some "
+                "space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return f"The catalog {path} is read-only here, so nothing can be changed."
+    if "locked" in text or "busy" in text:
+        return (f"The catalog {path} stayed busy (another program is writing to it). Nothing "
+                "was changed; try again in a moment.")
+    return f"The catalog {path} could not be written: {text}. Nothing was changed."
 
 
 def open_archive(catalog_path: Path | None = None) -> Archive:

@@ -70,3 +70,27 @@ def test_awkward_text(archive, tmp_path: Path, sample_dir: Path, text: str) -> N
     words = [w for w in text.split() if w.isalpha()]
     if words:
         assert photo_id in query_ids(archive, words[0])
+
+
+def test_full_disk_during_an_edit_changes_nothing(archive, sample_dir: Path) -> None:
+    from sqlalchemy import event
+
+    from photoarchive.errors import CatalogError
+
+    Importer(archive, workers=1).run([sample_dir])
+    ids = query_ids(archive)
+    engine = archive.catalog.engine
+    engine.dispose()
+    pages = engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
+
+    @event.listens_for(engine, "connect")
+    def _small_disk(dbapi_conn, _record) -> None:  # noqa: ANN001
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 1}")  # a disk that is all but full
+
+    engine.dispose()
+    with pytest.raises(CatalogError, match="full"):
+        apply_edits(archive, ids, EditRequest(set_values={"caption": "y" * 20_000}))
+    event.remove(engine, "connect", _small_disk)
+    engine.dispose()
+    assert {get_photo(archive, i).caption for i in ids} == {None}
+    assert query_ids(archive, "yyyy") == []

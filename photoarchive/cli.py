@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from photoarchive import __version__, cli_export
+from photoarchive import __version__, cli_export, cli_writeback
 from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
@@ -312,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "is kept first)")
     p.add_argument("backup", type=Path)
     cli_export.add_parsers(sub)
+    COMMANDS.update(cli_writeback.add_parsers(sub))
     return parser
 
 

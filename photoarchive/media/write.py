@@ -129,6 +129,10 @@ def _embed_blocker(path: Path) -> str | None:
     if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
         return "the file is read-only"  # the mode bit too: root may write anything
     try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return "the file name is not valid UTF-8, which exiv2 cannot open"
+    try:
         with xmp.exiv2_log():
             image = exiv2.ImageFactory.open(str(path))
             mode = image.checkMode(exiv2.MetadataId.mdXmp)

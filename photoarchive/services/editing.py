@@ -236,5 +236,5 @@ def _user() -> str | None:
 def edited_fields(session: Session, photo_id: int) -> set[str]:
     """Fields a person changed on this photo (edit log entries not made by import)."""
     rows = session.scalars(select(Edit.field).where(Edit.photo_id == photo_id,
-                                                    Edit.origin != "import"))
+                                                    Edit.origin.not_in(("import", "reread"))))
     return set(rows)

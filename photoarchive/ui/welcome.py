@@ -31,7 +31,8 @@ class WelcomeView(QWidget):
             f"<span style='color: gray'>Catalog: {html.escape(catalog_path)}</span>")
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
-        text.setMaximumWidth(520)
+        text.setFixedWidth(460)  # word-wrapped rich text: fix the width, then its height
+        text.setMinimumHeight(text.heightForWidth(460))
         button = QPushButton("Import a folder…")
         button.setDefault(True)
         button.setMinimumHeight(36)

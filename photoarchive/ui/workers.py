@@ -21,7 +21,7 @@ class _Relay(QObject):
     failed = Signal(object)  # the exception
     progress = Signal(int, int, str)  # done, total, current item
     partial = Signal(object)  # a piece of the result while the work goes on
-    ended = Signal()  # after done or failed (or when cancelled before it started)
+    ended = Signal()  # after done or failed
 
 
 class Task(QRunnable):
@@ -39,16 +39,15 @@ class Task(QRunnable):
 
     # Worker-thread side ------------------------------------------------------------------
     def run(self) -> None:
+        # Even when cancelled before it started, the callable runs (and sees the token):
+        # whoever waits for `done` or `failed` must hear one of them.
         try:
-            if self.cancel.cancelled:
-                return
-            try:
-                args = (self, *self._args) if self._pass_task else self._args
-                result = self._fn(*args, **self._kwargs)
-            except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
-                self.relay.failed.emit(exc)
-            else:
-                self.relay.done.emit(result)
+            args = (self, *self._args) if self._pass_task else self._args
+            result = self._fn(*args, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
         finally:
             self.relay.ended.emit()
 

@@ -136,8 +136,12 @@ def test_batch_edit_is_all_or_nothing(tmp_path: Path) -> None:
         time.sleep(0.05)
 
 
-def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path) -> None:
+def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path,
+                                        corpus_dir: Path) -> None:
     catalog = tmp_path / "int.sqlite"
+    big = (corpus_dir / "Landscape_3.jpg").read_bytes()
+    for n in range(200):  # enough work that the import is surely still running
+        (photo_folder / f"landscape{n:03d}.jpg").write_bytes(big + f"copy {n}".encode())
     proc = subprocess.Popen(CLI + ["--catalog", str(catalog), "import", str(photo_folder),
                                    "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,

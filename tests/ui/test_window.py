@@ -55,6 +55,16 @@ def test_empty_catalog_welcomes_then_a_drop_imports(qtbot, make_window, empty_ar
     dialog.close()
 
 
+def test_cancel_stops_an_import(qtbot, make_window, empty_archive, sample_dir: Path) -> None:
+    window = make_window(empty_archive)
+    with qtbot.waitSignal(window.import_finished, timeout=60_000) as finished:
+        window.import_paths([sample_dir])
+        qtbot.mouseClick(window.import_progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].cancelled
+    assert window.statusBar().currentMessage().startswith("Import stopped")
+    assert not window.import_progress.isVisible()
+
+
 def test_search_filters_as_you_type_and_shows_errors_inline(qtbot, sample_window) -> None:
     window = sample_window
     assert window.model.rowCount() == 12
@@ -107,7 +117,9 @@ def test_sidebar_counts_sources_and_collections(qtbot, sample_window, id_of) -> 
                            Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                            Qt.KeyboardModifier.NoModifier)
         sidebar.dropEvent(event)
-    assert collections.show(window.archive, "Railways").photo_ids == ids
+    # Dropped photos join in the grid's order.
+    in_grid_order = [i for i in window.model.ids if i in ids]
+    assert collections.show(window.archive, "Railways").photo_ids == in_grid_order
     qtbot.waitUntil(lambda: sidebar.count_of(Source("collection", "Railways",
                                                     name="Railways")) == 2)
 
@@ -161,6 +173,10 @@ def test_keyboard_select_all_and_thumbnail_size(qtbot, sample_window) -> None:
     qtbot.keyClick(window.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(window.selected_ids()) == 12
     assert window.selection_label.text() == "12 selected"
+    ids = window.model.ids
+    window.select_ids([ids[5], ids[1], ids[2]])
+    assert window.selected_ids() == [ids[1], ids[2], ids[5]]
+    assert window.grid.selected_count() == 3
     size = window.grid.tile_size
     window.zoom_in()
     assert window.grid.tile_size == size + 20 and window.size_slider.value() == size + 20

@@ -127,12 +127,21 @@ class PhotoGridView(QListView):
     def selected_ids(self) -> list[int]:
         """Selected photos in grid order."""
         ids = self.grid_model.ids
-        # Ranges, not indexes: Ctrl+A over 100,000 photos must stay cheap.
-        spans = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
-        return [pid for top, bottom in spans for pid in ids[top:bottom + 1]]
+        return [pid for top, bottom in self._selected_spans() for pid in ids[top:bottom + 1]]
 
     def selected_count(self) -> int:
-        return sum(r.height() for r in self.selectionModel().selection())
+        return sum(bottom - top + 1 for top, bottom in self._selected_spans())
+
+    def _selected_spans(self) -> list[tuple[int, int]]:
+        """Selected rows as merged (top, bottom) spans: ranges, not indexes, so Ctrl+A over
+        100,000 photos stays cheap."""
+        spans: list[tuple[int, int]] = []
+        for top, bottom in sorted((r.top(), r.bottom()) for r in self.selectionModel().selection()):
+            if spans and top <= spans[-1][1] + 1:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], bottom))
+            else:
+                spans.append((top, bottom))
+        return spans
 
     def current_id(self) -> int | None:
         index = self.currentIndex()

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint clean demo screenshots
 
 install: $(STAMP)
 
@@ -23,6 +23,18 @@ test: install
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The demonstration set (../shared/sample) in a catalog of its own, opened in the window.
+DEMO := $(CURDIR)/.demo/demo.sqlite
+demo: install
+	$(BIN)/python scripts/demo_catalog.py $(DEMO)
+	$(BIN)/photoarchive gui --catalog $(DEMO)
+
+# The README's pictures, made from the demonstration catalog.
+screenshots: install
+	rm -rf .demo && $(BIN)/python scripts/demo_catalog.py $(DEMO)
+	$(BIN)/photoarchive gui --catalog $(DEMO) --screenshot docs/screenshots/grid.png --select 6
+	$(BIN)/photoarchive gui --catalog $(DEMO) --screenshot docs/screenshots/viewer.png --select 6 --view viewer
 
 lint: install
 	$(BIN)/ruff check photoarchive tests

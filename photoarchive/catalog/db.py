@@ -60,6 +60,8 @@ def make_engine(path: Path) -> Engine:
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
     event.listen(engine, "connect", _on_connect)
+    # Paths inside the catalog's folder are stored relative to it (models.PathText).
+    engine.dialect.photoarchive_root = str(path.parent.absolute())  # type: ignore[attr-defined]
 
     # pysqlite's own transaction handling is off (isolation_level None) and we BEGIN
     # ourselves: this makes SAVEPOINTs and transactional DDL (migrations) work.
@@ -146,6 +148,7 @@ def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
     try:
         _migrate(engine, path, backup_dir)
         _touch_tables(engine)
+        _relativise_paths(engine, path.parent.absolute())
     except CatalogError:
         engine.dispose()
         raise
@@ -164,6 +167,22 @@ def _touch_tables(engine: Engine) -> None:
         for table in ("photo", "keyword", "collection", "edit", "photo_fts"):
             conn.exec_driver_sql(f"SELECT max(rowid) FROM {table}").fetchall()
         conn.exec_driver_sql("SELECT count(*) FROM photo").fetchall()
+
+
+def _relativise_paths(engine: Engine, root: Path) -> None:
+    """Store paths inside the library root relative to it (catalogs made before that rule,
+    or moved into their photo folder). Exact prefix comparison: paths are case-sensitive."""
+    prefix = str(root).rstrip("/") + "/"
+    where = "typeof(path) = 'text' AND substr(path, 1, ?) = ?"
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(f"SELECT 1 FROM photo WHERE {where} LIMIT 1",
+                                     (len(prefix), prefix)).first()
+    if found is None:
+        return
+    with engine.begin() as conn:
+        for table in ("photo", "import_failure"):
+            conn.exec_driver_sql(f"UPDATE OR IGNORE {table} SET path = substr(path, ?) "
+                                 f"WHERE {where}", (len(prefix) + 1, len(prefix), prefix))
 
 
 def verify_file(path: Path) -> list[str]:

@@ -7,6 +7,7 @@ per field, named as in the CLI and CSV. Keywords and people are their own tables
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -34,8 +35,15 @@ class Base(DeclarativeBase):
 
 
 class PathText(TypeDecorator[str]):
-    """A file path. POSIX names are bytes: one that is not valid UTF-8 (Python holds it with
-    surrogate escapes) is stored as a BLOB of its exact bytes and read back the same way."""
+    """A file path, relative to the library root where possible.
+
+    The library root is the folder that holds the catalog (the engine's dialect carries it,
+    see `db.make_engine`): a photo inside it is stored relative to it, so the catalog and its
+    photo folder can move together to another disk or machine; anything else is stored
+    absolute. Values read back are always absolute. POSIX names are bytes: one that is not
+    valid UTF-8 (Python holds it with surrogate escapes) is stored as a BLOB of its exact
+    bytes and read back the same way.
+    """
 
     impl = Text
     cache_ok = True
@@ -43,6 +51,11 @@ class PathText(TypeDecorator[str]):
     def process_bind_param(self, value: str | None, dialect) -> str | bytes | None:  # noqa: ANN001
         if value is None:
             return None
+        root = getattr(dialect, "photoarchive_root", None)
+        if root and os.path.isabs(value):
+            inside = os.path.relpath(value, root)
+            if inside != os.curdir and not inside.startswith(os.pardir):
+                value = inside
         raw = value.encode("utf-8", "surrogateescape")
         try:
             return raw.decode("utf-8")
@@ -51,7 +64,10 @@ class PathText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | bytes | None, dialect) -> str | None:  # noqa: ANN001
         if isinstance(value, bytes):
-            return value.decode("utf-8", "surrogateescape")
+            value = value.decode("utf-8", "surrogateescape")
+        root = getattr(dialect, "photoarchive_root", None)
+        if value and root and not os.path.isabs(value):
+            return os.path.join(root, value)
         return value
 
 

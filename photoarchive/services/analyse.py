@@ -42,11 +42,9 @@ class Analysed:
 
 def hash_file(path: Path) -> tuple[str, int, float]:
     """SHA-256 of the file's bytes, with the size and mtime seen while reading it."""
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
         st = path.stat()
-        while chunk := fh.read(HASH_CHUNK):
-            digest.update(chunk)
+        digest = hashlib.file_digest(fh, "sha256")  # one reused buffer, no chunk copies
     return digest.hexdigest(), st.st_size, st.st_mtime
 
 

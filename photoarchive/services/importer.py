@@ -73,6 +73,22 @@ class _Known:
     content_hash: str
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start. Never "fork" (unsafe beside the GUI's threads).
+
+    "forkserver" where the platform has it: one clean server process, started once per
+    program and itself safe beside threads, imports the analysis modules once (about 0.8 s
+    of CPU: they pull in the whole services package) and forks each worker ready to run,
+    so a pool starts in milliseconds instead of every worker importing them again, as
+    "spawn" does. Elsewhere (Windows), "spawn".
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([analyse.__module__])  # used when the server starts
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class Importer:
     """Imports files and folders into an archive; one instance per run."""
 
@@ -216,10 +232,8 @@ class Importer:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _pool(self, jobs: int) -> ProcessPoolExecutor:
-        # "spawn": safe beside the GUI's threads, and the same on every platform.
         return ProcessPoolExecutor(max_workers=max(1, min(self.workers, jobs)),
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=worker_init)
+                                   mp_context=_worker_context(), initializer=worker_init)
 
     def _isolated(self, path: str, thumbs: str) -> Analysed:
         with self._pool(1) as pool:

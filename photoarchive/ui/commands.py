@@ -131,3 +131,46 @@ class EditFieldsCommand(QUndoCommand):
             self.on_change(self.changes)
         return True
 
+
+
+class ApplyValuesCommand(QUndoCommand):
+    """Per-photo values from outside the editor (a re-read, a CSV file) as one undo step.
+
+    `apply(values)` writes `new` (first redo and every redo after an undo) and returns the
+    `ChangeSet`; by default `apply_values` with `origin`, but a re-read also records the
+    files' state. `undo()` restores `old` with `apply_values`, logged as the person's own
+    edit ("gui"): it puts back what they had. Errors go to `on_error` and make the command
+    obsolete, like `EditFieldsCommand`.
+    """
+
+    def __init__(self, archive: Archive, new: Mapping[int, Mapping[str, Value]],
+                 old: Mapping[int, Mapping[str, Value]], text: str, origin: str = "gui",
+                 on_change: Callable[[ChangeSet], None] | None = None, *,
+                 on_error: Callable[[PhotoarchiveError], None] | None = None,
+                 apply: Callable[[Snapshot], ChangeSet] | None = None) -> None:
+        super().__init__(text)
+        self.archive, self.origin = archive, origin
+        self.new: Snapshot = {i: dict(v) for i, v in new.items()}
+        self.old: Snapshot = {i: dict(v) for i, v in old.items()}
+        self.on_change, self.on_error = on_change, on_error
+        self._apply = apply or (lambda values: apply_values(self.archive, values, self.origin))
+        self.changes = ChangeSet()
+        self.error: PhotoarchiveError | None = None
+
+    def redo(self) -> None:
+        self._run(lambda: self._apply(self.new))
+
+    def undo(self) -> None:
+        self._run(lambda: apply_values(self.archive, self.old, "gui"))
+
+    def _run(self, call: Callable[[], ChangeSet]) -> None:
+        try:
+            self.changes = call()
+        except PhotoarchiveError as error:
+            self.error, self.changes = error, ChangeSet()
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(error)
+            return
+        if self.on_change is not None:
+            self.on_change(self.changes)

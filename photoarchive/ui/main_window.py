@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,16 +24,17 @@ from photoarchive.ui.dialogs.about import show_about
 from photoarchive.ui.dialogs.catalogs import choose_catalog, fill_recent_menu
 from photoarchive.ui.dialogs.collection import ChooseCollectionDialog
 from photoarchive.ui.dialogs.importing import ImportController, ImportJob
+from photoarchive.ui.editor import EditorDock
 from photoarchive.ui.grid.page import GridPage
+from photoarchive.ui.jobs import Jobs
+from photoarchive.ui.publishing import PublishingActions
 from photoarchive.ui.sidebar import Sidebar, Source
+from photoarchive.ui.sync_badges import SyncStates
 from photoarchive.ui.viewer import PhotoViewer
 from photoarchive.ui.welcome import WelcomeView
+from photoarchive.ui.window_state import restore_layout, save_layout
 from photoarchive.ui.workers import Workers
-
-try:  # the editor dock is written alongside this window
-    from photoarchive.ui.editor import EditorDock
-except ImportError:  # pragma: no cover - only while the editor package is incomplete
-    EditorDock = None  # type: ignore[assignment,misc]
+from photoarchive.ui.writeback_actions import WritebackActions
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +55,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.total = -1  # photos in the catalog, once counted
         self.importer = ImportController(archive, settings, self)
+        self.jobs, self.sync = Jobs(self), SyncStates(archive, self)  # menu jobs, file badges
+        self.writeback = WritebackActions(archive, self, self.undo_stack, self.jobs, self.sync)
+        self.publishing = PublishingActions(archive, self, self.undo_stack, self.jobs)
         self.browser = GridPage(archive, settings)
         self.grid, self.model, self.loader = self.browser.grid, self.browser.model, \
             self.browser.loader
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(archive)
         self.sidebar_dock = self._dock("Library", self.sidebar, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.editor = self._make_editor()
+        self.sync.attach(self.model, self.editor.set_file_state)
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -87,17 +92,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _make_editor(self) -> QDockWidget:
-        if EditorDock is not None:
-            dock = EditorDock(self.archive, self.undo_stack, parent=self)
-            dock.edited.connect(self._edited)
-            dock.next_requested.connect(lambda: self.step(1))
-            dock.previous_requested.connect(lambda: self.step(-1))
-        else:
-            dock = QDockWidget("Details", self)
-            dock.setWidget(QLabel("The metadata editor is not available in this build."))
+    def _make_editor(self) -> EditorDock:
+        dock = EditorDock(self.archive, self.undo_stack, parent=self)
+        dock.edited.connect(self._edited)
+        dock.next_requested.connect(lambda: self.step(1))
+        dock.previous_requested.connect(lambda: self.step(-1))
         dock.setMinimumWidth(300)
-        return self._dock("Editor", dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Editor", dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        return dock
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -105,8 +107,8 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.selection_label = QLabel()
         self.size_slider = self.browser.size_slider
-        for widget in (self.import_progress, self.count_label, self.selection_label,
-                       self.size_slider):
+        for widget in (self.import_progress, self.jobs.progress, self.count_label,
+                       self.selection_label, self.size_slider):
             bar.addPermanentWidget(widget)
 
     def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&File")
         self._action(m, "&Import Folder…", self.importer.choose_folder, key("Ctrl+I"))
         self._action(m, "Import &Files…", self.importer.choose_files, key("Ctrl+Shift+I"))
+        self.publishing.add_actions(m)
         m.addSeparator()
         self._action(m, "&New Catalog…", lambda: self.choose_catalog(create=True), key.New)
         self._action(m, "&Open Catalog…", lambda: self.choose_catalog(create=False), key.Open)
@@ -167,6 +170,8 @@ class MainWindow(QMainWindow):
         self.right_action = self._action(m, "Rotate &Right", lambda: self.rotate(1), key("Ctrl+]"))
         m.addSeparator()
         self._action(m, "Add to &Collection…", self.add_to_collection, key("Ctrl+Shift+C"))
+        m.addSeparator()
+        self.writeback.add_actions(m)
         m = bar.addMenu("&Help")
         self._action(m, "&About photoarchive", lambda: show_about(self))
         for action, short in ((self.back_action, "Back to grid"), (self.prev_action, "◀"),
@@ -180,6 +185,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.browser.results_changed.connect(self._results_changed)
+        self.browser.results_changed.connect(lambda _n: self.sync.invalidate())  # fresh look
+        for part in (self.writeback, self.publishing):  # re-read and CSV import, and undo
+            part.changed.connect(self._edited)
         self.sidebar.source_selected.connect(self.browser.set_source)
         self.sidebar.collections_changed.connect(self.refresh_counts)
         self.sidebar.add_selection_requested.connect(
@@ -248,8 +256,8 @@ class MainWindow(QMainWindow):
         self._selection_timer.start()
 
     def _push_selection(self) -> None:
-        if EditorDock is not None:
-            self.editor.set_selection(self.grid.selected_ids())
+        self.editor.set_selection(self.grid.selected_ids())
+        self.sync.follow(self.grid.selected_ids())
 
     def open_viewer(self, photo_id: int | None = None) -> None:
         photo_id = photo_id if photo_id is not None else self.grid.current_id()
@@ -300,6 +308,8 @@ class MainWindow(QMainWindow):
     # -- changes ---------------------------------------------------------------------------
     def _edited(self, changes) -> None:
         self.model.refresh(changes.photo_ids)
+        self.editor.refresh(changes.photo_ids)  # its own edits' echo is ignored
+        self.writeback.edited(changes)
         if self.viewer_shown and self.viewer.photo_id in changes.photo_ids:
             self.viewer.refresh_info()
         self.refresh_counts()
@@ -367,27 +377,18 @@ class MainWindow(QMainWindow):
             self.catalog_requested.emit(path, create)
 
     def restore_state(self) -> None:
-        if self.settings.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
-        else:
-            self.resize(1280, 800)
-        if self.settings.window_state:
-            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
+        restore_layout(self, self.settings)
 
     def save_state(self) -> None:
-        if not self.persist_state:
-            return
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
-        self.settings.thumbnail_size = self.grid.tile_size
-        self.settings.save()
+        if self.persist_state:
+            save_layout(self, self.settings, self.grid.tile_size)
 
     def shutdown(self) -> None:
-        """Commit typing, stop background work, keep the window's state."""
-        if EditorDock is not None:
-            self.editor.commit_pending()
+        """Commit typing, stop background work (queued sidecars are still written)."""
+        self.editor.commit_pending()
         self.save_state()
-        for part in (self.importer, self.browser, self.viewer, self.workers):
+        for part in (self.importer, self.browser, self.viewer, self.workers, self.jobs,
+                     self.sync, self.writeback):
             part.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -71,16 +71,21 @@ class EditorDock(QDockWidget):
         self.heading.setFont(font)
         self.subheading = QLabel(body)
         self.subheading.setWordWrap(True)
+        self.file_state = QLabel(body)  # write-back state, from the window (set_file_state)
+        self.file_state.setObjectName("editorFileState")
+        self.file_state.setWordWrap(True)
+        self.file_state.hide()
         self.status = QLabel(body)
         self.status.setObjectName("editorStatus")
         self.status.setWordWrap(True)
         self.status.hide()
-        for label in (self.heading, self.subheading, self.status):
+        for label in (self.heading, self.subheading, self.file_state, self.status):
             label.setContentsMargins(10, 0, 10, 0)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.form = EditorForm(body)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
+        layout.addWidget(self.file_state)
         layout.addWidget(self.status)
         layout.addWidget(self.form, 1)
         self.setWidget(body)
@@ -156,6 +161,11 @@ class EditorDock(QDockWidget):
         if not self._echo and set(ids) & set(self._ids):
             self._reload(keep_typing=True)
 
+    def set_file_state(self, text: str) -> None:
+        """Say in words whether the shown photos' files hold what the catalog says."""
+        self.file_state.setText(text)
+        self.file_state.setVisible(bool(text) and bool(self._ids))
+
     def focused_editor(self) -> Editor | None:
         return next((e for e in self.editors.values() if e.has_input_focus()), None)
 
@@ -208,6 +218,7 @@ class EditorDock(QDockWidget):
         palette = QPalette(self.palette())
         palette.setColor(QPalette.ColorRole.WindowText, muted_color(palette))
         self.subheading.setPalette(palette)
+        self.file_state.setPalette(palette)
 
     def _show_status(self, message: str | None, error: bool = False,
                      blocking: bool = False) -> None:

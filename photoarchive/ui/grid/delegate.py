@@ -1,5 +1,6 @@
 """Paints one grid tile: the thumbnail (turned by the photo's rotation), badges for a
-missing caption or a missing file, and optionally the title and date underneath."""
+missing caption, a missing file and the write-back state (catalog newer, file newer,
+conflict; nothing when in sync), and optionally the title and date underneath."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixm
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoarchive.services.browse import GridRow
+from photoarchive.services.writeback import CATALOG_NEWER, CONFLICT, FILE_NEWER, MISSING
 from photoarchive.ui.grid.loader import ThumbnailLoader
-from photoarchive.ui.grid.model import ROW_ROLE
+from photoarchive.ui.grid.model import ROW_ROLE, SYNC_ROLE
+from photoarchive.ui.sync_badges import BADGES
+
+#: Badge colours of the write-back states (white text on them).
+SYNC_COLOURS = {CATALOG_NEWER: QColor(35, 95, 180, 225), FILE_NEWER: QColor(170, 105, 0, 235),
+                CONFLICT: QColor(190, 30, 30, 235)}
 
 PADDING = 6
 TEXT_LINES = 2
@@ -57,7 +64,8 @@ class TileDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(cell, 6, 6)
         if tile is not None:
             self._paint_thumbnail(painter, shown, pixmap, tile, palette)
-            self._paint_badges(painter, shown, tile, option.font)
+            sync = index.data(SYNC_ROLE)
+            self._paint_badges(painter, shown, tile, sync.state if sync else None, option.font)
             if self.show_titles:
                 self._paint_text(painter, option, tile, selected)
         if option.state & QStyle.StateFlag.State_HasFocus:
@@ -107,7 +115,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawPixmap(QRectF(-w / 2, -h / 2, w, h), pixmap, QRectF(pixmap.rect()))
         painter.restore()
 
-    def _paint_badges(self, painter: QPainter, image: QRect, tile: GridRow, font: QFont) -> None:
+    def _paint_badges(self, painter: QPainter, image: QRect, tile: GridRow, sync: str | None,
+                      font: QFont) -> None:
         small = QFont(font)
         small.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
         painter.setFont(small)
@@ -115,17 +124,21 @@ class TileDelegate(QStyledItemDelegate):
         if not (tile.caption or "").strip():
             self._badge(painter, metrics, image.bottomLeft(), "No caption",
                         QColor(20, 20, 20, 190), QColor("white"), bottom=True)
-        if tile.missing:
-            self._badge(painter, metrics, image.topLeft(), "Missing file",
+        if tile.missing or sync == MISSING:
+            self._badge(painter, metrics, image.topLeft(), BADGES[MISSING],
                         QColor(190, 30, 30, 230), QColor("white"), bottom=False)
+        elif sync in SYNC_COLOURS:
+            self._badge(painter, metrics, image.topRight(), BADGES[sync], SYNC_COLOURS[sync],
+                        QColor("white"), bottom=False, right=True)
 
     @staticmethod
     def _badge(painter: QPainter, metrics: QFontMetrics, corner, text: str, back: QColor,
-               fore: QColor, bottom: bool) -> None:
+               fore: QColor, bottom: bool, right: bool = False) -> None:
         width = metrics.horizontalAdvance(text) + 10
         height = metrics.height() + 2
         y = corner.y() - height - 3 if bottom else corner.y() + 4
-        rect = QRect(corner.x() + 4, y, width, height)
+        x = corner.x() - 4 - width if right else corner.x() + 4
+        rect = QRect(x, y, width, height)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(back)
         painter.drawRoundedRect(rect, height / 2, height / 2)

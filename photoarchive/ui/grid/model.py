@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from photoarchive.services.browse import GridRow
+from photoarchive.services.writeback import MISSING, PhotoStatus
+from photoarchive.ui.sync_badges import tooltip_line
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+SYNC_ROLE = Qt.ItemDataRole.UserRole + 3  # the write-back PhotoStatus, once known
 MIME_IDS = "application/x-photoarchive-photo-ids"
 CHUNK = 200
 MAX_CACHED_ROWS = 4000
@@ -45,6 +48,8 @@ class PhotoGridModel(QAbstractListModel):
         self._positions: dict[int, int] | None = None
         self.rows_fetched = 0  # how many GridRows were read (a test checks laziness)
         self.reorderable = False  # True in a collection's view: drops reorder
+        #: Write-back state by id (`SyncStates.state`): cached, or None while it is computed.
+        self.sync_lookup: Callable[[int], PhotoStatus | None] | None = None
 
     # -- the id list ---------------------------------------------------------------------
     @property
@@ -109,6 +114,13 @@ class PhotoGridModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
+    def repaint(self, ids: Iterable[int]) -> None:
+        """Repaint these photos' rows, keeping their cached tiles (a badge changed)."""
+        for photo_id in ids:
+            index = self.index_of(photo_id)
+            if index.isValid():
+                self.dataChanged.emit(index, index, [SYNC_ROLE])
+
     def refresh_rows_of_hash(self, content_hash: str) -> None:
         """Repaint cached rows showing this content (its thumbnail just arrived)."""
         for photo_id, tile in list(self._rows.items()):
@@ -148,6 +160,8 @@ class PhotoGridModel(QAbstractListModel):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
+        if role == SYNC_ROLE:
+            return self.sync_lookup(self._ids[index.row()]) if self.sync_lookup else None
         if role in (ROW_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             tile = self.tile(index.row())
             if tile is None:
@@ -155,8 +169,11 @@ class PhotoGridModel(QAbstractListModel):
             if role == ROW_ROLE:
                 return tile
             if role == Qt.ItemDataRole.ToolTipRole:
+                sync = self.sync_lookup(tile.id) if self.sync_lookup else None
                 parts = [tile.name, tile.date_display or "", tile.caption or "No caption yet",
-                         "The file is missing" if tile.missing else ""]
+                         "The file is missing" if tile.missing or (
+                             sync is not None and sync.state == MISSING) else "",
+                         tooltip_line(sync)]
                 return "\n".join(p for p in parts if p)
             return tile.name
         return None

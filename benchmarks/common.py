@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = Path(os.environ.get("PHOTOARCHIVE_SAMPLE") or REPO.parent / "shared" / "sample")
 #: Bump when generated inputs change shape, so stale caches are not reused.
-INPUTS_VERSION = 3
+INPUTS_VERSION = 4
 
 
 @dataclass
@@ -79,6 +79,17 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 def spread(values: list[float], scale: float = 1.0, digits: int = 2) -> str:
     """'a / b / c' (each run), for the details line."""
     return " / ".join(f"{v * scale:.{digits}f}" for v in values)
+
+
+def cold_worker_start() -> None:
+    """Stop multiprocessing's fork server if this process started one (the importer uses
+    "forkserver" where available), so the next pool starts cold, as a new program would."""
+    try:
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()  # noqa: SLF001 - no public way to stop it
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 # -- memory ----------------------------------------------------------------------------------

@@ -121,6 +121,11 @@ class PhotoGridModel(QAbstractListModel):
             if index.isValid():
                 self.dataChanged.emit(index, index, [SYNC_ROLE])
 
+    def repaint_all(self) -> None:
+        """Repaint every row's badges (the write-back states were all forgotten)."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), [SYNC_ROLE])
+
     def refresh_rows_of_hash(self, content_hash: str) -> None:
         """Repaint cached rows showing this content (its thumbnail just arrived)."""
         for photo_id, tile in list(self._rows.items()):

@@ -13,12 +13,14 @@ import json
 import random
 import shutil
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import cache_path, cached_dir
 
 CATALOG_NAME = "catalog.sqlite"
+#: Bump when the generated catalog changes (its cache key).
+CATALOG_VERSION = 2
 
 _REAL_WORDS = """
 street tram bridge market harvest river workers children horse cart church factory station
@@ -41,8 +43,7 @@ demonstration banners flags speech election poster advertisement shopwindow disp
 hats coats umbrellas shoes uniforms scouts pioneers camp tents bonfire picnic excursion
 """
 
-_SYLLABLES = ("ka ri to mo na ve lo sza gy ber ta len vi do ra mi ko pe zo ha ne li su "
-              "da fe go ju ki ma no pu se ti va ze cs ny").split()
+_SYLLABLES = ["ka", "ri", "to", "mo", "na", "ve", "lo", "sza", "gy", "ber", "ta", "len", "vi", "do", "ra", "mi", "ko", "pe", "zo", "ha", "ne", "li", "su", "da", "fe", "go", "ju", "ki", "ma", "no", "pu", "se", "ti", "va", "ze", "cs", "ny"]
 
 
 def _vocabulary(rnd: random.Random, size: int) -> list[str]:
@@ -58,8 +59,7 @@ def _vocabulary(rnd: random.Random, size: int) -> list[str]:
     return words
 
 
-_FILLER = ("the a of in on at by with from near beside and while as after before under "
-           "over during").split()
+_FILLER = ["the", "a", "of", "in", "on", "at", "by", "with", "from", "near", "beside", "and", "while", "as", "after", "before", "under", "over", "during"]
 
 
 def _date_text(rnd: random.Random) -> str | None:
@@ -88,8 +88,14 @@ def build_catalog(folder: Path, count: int, seed: int = 6) -> dict:
     """Create `folder/catalog.sqlite` with `count` photos; returns facts for the queries."""
     from sqlalchemy import insert
 
-    from photoarchive.catalog.models import (ImportRun, Keyword, Person, Photo,
-                                             photo_keyword, photo_person)
+    from photoarchive.catalog.models import (
+        ImportRun,
+        Keyword,
+        Person,
+        Photo,
+        photo_keyword,
+        photo_person,
+    )
     from photoarchive.catalog.search import rebuild_fts
     from photoarchive.media.dates import parse_date
     from photoarchive.services import open_archive
@@ -120,7 +126,7 @@ def build_catalog(folder: Path, count: int, seed: int = 6) -> dict:
 
     archive = open_archive(folder / CATALOG_NAME)
     engine = archive.catalog.engine
-    base_time = datetime(2019, 3, 1, tzinfo=timezone.utc)
+    base_time = datetime(2019, 3, 1, tzinfo=UTC)
     runs = 40
     doc_words: Counter[str] = Counter()
     try:
@@ -227,7 +233,8 @@ def synthetic_catalog(count: int, dest: Path, seed: int = 6) -> tuple[Path, dict
     """A private copy of the cached synthetic catalog of `count` photos in `dest`."""
     from photoarchive.catalog.db import head_revision
 
-    params = {"count": count, "seed": seed, "schema": head_revision()}
+    params = {"count": count, "seed": seed, "schema": head_revision(),
+              "generator": CATALOG_VERSION}
     with cached_dir("catalog", **params) as (folder, ready):
         if not ready:
             print(f"  building a synthetic catalog of {count:,} photos (cached)…", flush=True)

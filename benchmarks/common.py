@@ -16,13 +16,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = Path(os.environ.get("PHOTOARCHIVE_SAMPLE") or REPO.parent / "shared" / "sample")
 #: Bump when generated inputs change shape, so stale caches are not reused.
-INPUTS_VERSION = 4
+INPUTS_VERSION = 3
 
 
 @dataclass
@@ -87,7 +87,7 @@ def cold_worker_start() -> None:
     try:
         from multiprocessing import forkserver
 
-        forkserver._forkserver._stop()  # noqa: SLF001 - no public way to stop it
+        forkserver._forkserver._stop()
     except (ImportError, AttributeError, OSError):
         pass
 
@@ -168,10 +168,10 @@ def _memory_gib() -> float | None:
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
+                             capture_output=True, text=True, timeout=10, check=False)
         dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain",
                                 "--untracked-files=no"], capture_output=True, text=True,
-                               timeout=10)
+                               timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -198,7 +198,7 @@ def machine(quick: bool) -> dict:
         "sqlite": sqlite3.sqlite_version,
         "pyside6": pyside,
         "commit": _git_commit(),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": "quick" if quick else "full",
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }

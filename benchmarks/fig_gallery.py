@@ -18,8 +18,15 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import (Figure, cache_path, cached_dir, cold_worker_start, median,
-                               not_measured, spread)
+from benchmarks.common import (
+    Figure,
+    cache_path,
+    cached_dir,
+    cold_worker_start,
+    median,
+    not_measured,
+    spread,
+)
 from benchmarks.floor import gallery_derivatives, run_pool
 from benchmarks.inputs import camera_jpegs
 
@@ -77,11 +84,11 @@ def _sigal(files: list[Path], work: Path, round_: int, workers: int) -> float:
         (work / "sigal.conf.py").write_text(SIGAL_CONF.format(
             large=LARGE, thumb=THUMB, quality=QUALITY))
     out = work / f"sigal-out-{round_}"
-    cmd = [sys.executable, "-c", "import sys; from sigal import main; sys.exit(main())",
-           "build", "-c", str(work / "sigal.conf.py"), "-n", str(workers), str(source),
+    cmd = [sys.executable, "-m", "sigal",
+           "build", "-q", "-c", str(work / "sigal.conf.py"), "-n", str(workers), str(source),
            str(out)]
     started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"sigal failed: {done.stderr.strip()[-500:]}")
@@ -118,10 +125,10 @@ def run(work: Path, quick: bool) -> list[Figure]:
             jobs = [(str(f), str(floor_out / f"{n:04d}"), LARGE, THUMB, QUALITY)
                     for n, f in enumerate(files)]
 
-            def floor() -> None:
+            def floor(jobs: list = jobs) -> None:
                 floors.append(run_pool(gallery_derivatives, jobs, workers))
 
-            def export() -> None:
+            def export(out: Path = out) -> None:
                 cold_worker_start()
                 started = time.perf_counter()
                 report = export_gallery(archive, ids, out, settings, workers=workers)

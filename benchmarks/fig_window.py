@@ -22,7 +22,7 @@ def _probe(catalog: Path, mode: str, region: int, home: Path) -> dict:
     cmd = [sys.executable, "-m", "benchmarks.window_probe", str(catalog), "--mode", mode,
            "--region", str(region)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO,
-                          timeout=300)
+                          timeout=300, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"window probe ({mode}) failed: {done.stderr.strip()[-800:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -29,9 +29,7 @@ CAMERAS = [("Canon", "Canon EOS 5D Mark IV"), ("NIKON CORPORATION", "NIKON D750"
 CITIES = [("Budapest", "Budapest", "Hungary", "HU"), ("Milwaukee", "Wisconsin", "USA", "US"),
           ("Vienna", "Vienna", "Austria", "AT"), ("Kraków", "Lesser Poland", "Poland", "PL"),
           ("Szeged", "Csongrád", "Hungary", "HU"), ("Chicago", "Illinois", "USA", "US")]
-WORDS = ("street tram bridge market harvest river workers children horse cart church "
-         "factory station platform square festival parade winter snow flood barge dock "
-         "mill bakery school teacher soldiers crowd window alley courtyard").split()
+WORDS = ["street", "tram", "bridge", "market", "harvest", "river", "workers", "children", "horse", "cart", "church", "factory", "station", "platform", "square", "festival", "parade", "winter", "snow", "flood", "barge", "dock", "mill", "bakery", "school", "teacher", "soldiers", "crowd", "window", "alley", "courtyard"]
 
 # -- metadata segments -----------------------------------------------------------------------
 def _xmp(title: str, caption: str, creator: str, keywords: list[str], city: str,
@@ -56,7 +54,7 @@ def _xmp(title: str, caption: str, creator: str, keywords: list[str], city: str,
         f'<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>{e(person)}</rdf:li></rdf:Bag>'
         '</Iptc4xmpExt:PersonInImage>'
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _iptc_segment(records: list[tuple[int, int, str | bytes]]) -> bytes:

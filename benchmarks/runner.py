@@ -44,8 +44,14 @@ PLACEHOLDERS: dict[str, list[tuple[str, str, str]]] = {
 
 
 def _groups(work: Path, quick: bool) -> list[tuple[str, Callable[[], list[Figure]]]]:
-    from benchmarks import (fig_editing, fig_gallery, fig_import, fig_reimport, fig_search,
-                            fig_window)
+    from benchmarks import (
+        fig_editing,
+        fig_gallery,
+        fig_import,
+        fig_reimport,
+        fig_search,
+        fig_window,
+    )
     from benchmarks.catalog_gen import synthetic_catalog
 
     size = 5_000 if quick else 100_000
@@ -108,7 +114,7 @@ def update_readme(figures: list[Figure], info: dict, seconds: float) -> None:
         return
     text = README.read_text(encoding="utf-8")
     block = markdown_table(figures, info, seconds)
-    pattern = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
+    pattern = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.DOTALL)
     if pattern.search(text):
         README.write_text(pattern.sub(lambda _m: block, text), encoding="utf-8")
 

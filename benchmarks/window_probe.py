@@ -28,7 +28,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.common import rss_mb  # noqa: E402
+from benchmarks.common import rss_mb
 
 WINDOW = (2560, 1600)
 SCREENFUL = 48
@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
             self.last_paint = 0.0
             self.painted_rows = False
 
-        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, obj, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.last_paint = time.perf_counter()
                 if self.model.rowCount() > 0:

@@ -339,7 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_restore(catalog_path, args)
         archive = open_archive(catalog_path)
         if args.command not in ("backup", "backups"):
-            backup.auto_backup(archive)
+            try:
+                backup.auto_backup(archive)
+            except PhotoarchiveError as exc:  # a missed daily backup must not stop the work
+                print(f"photoarchive: warning: the daily backup failed: {exc}", file=sys.stderr)
         if args.command is None:
             return cmd_summary(archive, parser)
         return COMMANDS[args.command](archive, args)

@@ -7,10 +7,12 @@ newer, or not a catalog at all, is refused with a plain message, never overwritt
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -42,24 +44,35 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = FULL")  # a confirmed edit survives a power cut too
     cur.close()
     # SQLite's lower() folds ASCII only; filters must treat "Óbuda" and "óbuda" alike.
     dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _on_connect_writable(dbapi_conn: sqlite3.Connection, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")  # a confirmed edit survives a power cut too
+    cur.close()
 
 
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine for the catalog file at `path` with our pragmas on every connection."""
+def make_engine(path: Path, read_only: bool = False) -> Engine:
+    """An engine for the catalog file at `path` with our pragmas on every connection.
+
+    `read_only` opens a catalog on read-only media or without write permission: it can be
+    browsed and searched, and every change is refused with a plain message.
+    """
+    url = (f"sqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true" if read_only
+           else f"sqlite:///{path}")
     engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
+    if not read_only:
+        event.listen(engine, "connect", _on_connect_writable)
     # Paths inside the catalog's folder are stored relative to it (models.PathText).
     engine.dialect.photoarchive_root = str(path.parent.absolute())  # type: ignore[attr-defined]
 
@@ -86,15 +99,22 @@ def backup_to(engine_or_path: Engine | Path, dest: Path) -> Path:
         engine_or_path.url.database or "")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(str(source_path), timeout=BUSY_TIMEOUT_MS / 1000)
+    writable = os.access(source_path, os.W_OK) and os.access(source_path.parent, os.W_OK)
+    mode = "ro" if writable else "ro&immutable=1"  # read-only media: nothing else writes it
     try:
-        out = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(f"file:{quote(str(source_path))}?mode={mode}", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(out)
+            out = sqlite3.connect(str(tmp))
+            try:
+                src.backup(out)
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
+            src.close()
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise CatalogError(f"Could not copy the catalog {source_path}: {exc}.") from exc
     tmp.replace(dest)
     return dest
 
@@ -144,21 +164,40 @@ def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"Cannot create the folder for the catalog {path}: "
                            f"{exc.strerror}.") from exc
-    engine = make_engine(path)
+    read_only = path.exists() and not (os.access(path, os.W_OK)
+                                       and os.access(path.parent, os.W_OK))
+    engine = make_engine(path, read_only)
     try:
-        _migrate(engine, path, backup_dir)
+        if read_only:
+            _check_current(engine, path)
+        else:
+            _migrate(engine, path, backup_dir)
         _touch_tables(engine)
-        _relativise_paths(engine, path.parent.absolute())
+        if not read_only:
+            _relativise_paths(engine, path.parent.absolute())
     except CatalogError:
         engine.dispose()
         raise
     except DBAPIError as exc:
         engine.dispose()
-        raise CatalogDamaged(f"The catalog {path} cannot be read: {exc.orig}.", path) from exc
+        text = str(exc.orig)
+        if any(word in text for word in ("malformed", "not a database", "corrupt")):
+            raise CatalogDamaged(f"The catalog {path} cannot be read: {text}.", path) from exc
+        raise CatalogError(f"The catalog {path} cannot be opened: {text}.") from exc
     return Catalog(path=path, engine=engine,
                    sessions=sessionmaker(engine, expire_on_commit=False),
                    writers=sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),
                                         expire_on_commit=False))
+
+
+def _check_current(engine: Engine, path: Path) -> None:
+    """A read-only catalog cannot be upgraded: refuse one whose schema is not current."""
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head_revision():
+        raise CatalogError(f"The catalog {path} is read-only and was made by another version "
+                           "of photoarchive, so it cannot be opened here. Copy it somewhere "
+                           "writable first.")
 
 
 def _touch_tables(engine: Engine) -> None:

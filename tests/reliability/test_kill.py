@@ -167,31 +167,31 @@ def test_embedded_write_killed_leaves_old_or_new_files(tmp_path: Path, sample_di
     folder = tmp_path / "originals"
     folder.mkdir()
     data = (sample_dir / "loc_fsa_8b26527.jpg").read_bytes()
-    for n in range(60):
-        (folder / f"scan{n:02d}.jpg").write_bytes(data + f"scan {n}".encode())
+    for n in range(150):
+        (folder / f"scan{n:03d}.jpg").write_bytes(data + f"scan {n}".encode())
     catalog = tmp_path / "w.sqlite"
     run = CLI + ["--catalog", str(catalog)]
     subprocess.run(run + ["import", str(folder)], check=True, capture_output=True)
-    ids = [str(n) for n in range(1, 61)]
+    ids = [str(n) for n in range(1, 151)]
     subprocess.run(run + ["edit", *ids, "--set", "caption=Milwaukee, április 1936"],
                    check=True, capture_output=True)
     before = _digests(folder)
     proc = _start(["--catalog", str(catalog), "write-metadata", "--embed"])
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline and not any(
-            (folder / n).read_bytes() != data + f"scan {int(n[4:6])}".encode()
+            (folder / n).read_bytes() != data + f"scan {int(n[4:7])}".encode()
             for n in sorted(before)[:3]):
-        time.sleep(0.02)  # until the first files have been written
-    killed = _kill_after(proc, 0.3)
+        time.sleep(0.01)  # until the first files have been written
+    killed = _kill_after(proc, 0.05)
     after = _digests(folder)
     changed = [name for name in before if after.get(name) != before[name]]
     for name in before:  # each original is the old file or a complete new one
         with Image.open(folder / name) as img:
             img.load()
-    assert _sound(catalog)[0] == 60
-    assert killed and 0 < len(changed) < 60, "the kill should land mid-way"
+    assert _sound(catalog)[0] == 150
+    assert killed and 0 < len(changed) < 150, "the kill should land mid-way"
     rerun = subprocess.run(run + ["write-metadata", "--embed", "--force"], capture_output=True)
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert all(_digests(folder)[n] != before[n] for n in before)
     status = subprocess.run(run + ["status"], capture_output=True, text=True)
-    assert "60 in sync" in status.stdout
+    assert "150 in sync" in status.stdout

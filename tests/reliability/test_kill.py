@@ -195,3 +195,49 @@ def test_embedded_write_killed_leaves_old_or_new_files(tmp_path: Path, sample_di
     assert all(_digests(folder)[n] != before[n] for n in before)
     status = subprocess.run(run + ["status"], capture_output=True, text=True)
     assert "150 in sync" in status.stdout
+
+
+def _many_photos(catalog: Path, n: int) -> None:
+    archive = open_archive(catalog)
+    with archive.session() as session:
+        rows = [Photo(path=f"/box/{i}.jpg", content_hash=f"{i:064x}", file_size=1,
+                      file_mtime=1.0, orientation=1, rotation=0, missing=False, rating=0,
+                      caption="old", identifier=f"ID-{i}") for i in range(n)]
+        session.add_all(rows)
+        session.flush()
+        refresh_fts(session, [r.id for r in rows])
+    archive.close()
+
+
+def test_csv_import_killed_is_all_or_nothing(tmp_path: Path) -> None:
+    catalog = tmp_path / "csv.sqlite"
+    _many_photos(catalog, 3000)
+    sheet = tmp_path / "captions.csv"
+    sheet.write_text("identifier,caption,date\n" + "".join(
+        f"ID-{i},new caption {i},c. 1956\n" for i in range(3000)), encoding="utf-8")
+    rng = random.Random(5)
+    for _ in range(3):
+        proc = _start(["--catalog", str(catalog), "import-csv", str(sheet)])
+        _kill_after(proc, rng.uniform(0.5, 2.0))
+        _sound(catalog)
+        conn = sqlite3.connect(catalog)
+        changed = conn.execute("SELECT count(*) FROM photo WHERE caption != 'old'").fetchone()[0]
+        dated = conn.execute("SELECT count(*) FROM photo WHERE date = '1956~'").fetchone()[0]
+        conn.close()
+        assert changed in (0, 3000) and dated == changed, "a CSV import was half applied"
+        if changed:
+            break
+
+
+def test_backup_killed_leaves_catalog_and_no_false_backup(tmp_path: Path) -> None:
+    from photoarchive.services.backup import list_backups
+
+    catalog = tmp_path / "b.sqlite"
+    _many_photos(catalog, 3000)
+    rng = random.Random(9)
+    for _ in range(4):
+        proc = _start(["--catalog", str(catalog), "backup"])
+        _kill_after(proc, rng.uniform(0.3, 1.2))
+        assert _sound(catalog)[0] == 3000
+        for found in list_backups(catalog):  # whatever is listed is a complete, good copy
+            assert _sound(found.path)[0] == 3000

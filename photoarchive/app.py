@@ -9,17 +9,20 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoarchive import __version__, paths
 from photoarchive.errors import PhotoarchiveError
 from photoarchive.services.archive import Archive, open_archive
+from photoarchive.services.backup import restore
 from photoarchive.settings import Settings
+from photoarchive.ui.dialogs.catalogs import choose_catalog
+from photoarchive.ui.dialogs.recovery import RecoveryDialog
 from photoarchive.ui.main_window import MainWindow
 from photoarchive.ui.screenshot import Screenshot
 
@@ -70,14 +73,27 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-class Session(QObject):
-    """The open catalog and its window; switches catalogs on request (File → Open…)."""
+ChooseFile = Callable[[QWidget | None, Path], Path | None]
 
-    def __init__(self, settings: Settings) -> None:
+
+class Session(QObject):
+    """The open catalog and its window; switches catalogs on request (File → Open…,
+    Recent), restores backups, and — when a catalog cannot be opened — shows the recovery
+    dialog (a damaged one: its newest good backup) instead of a traceback or an empty
+    catalog. Signal `gave_up(code)` when the user quits from there with no window open."""
+
+    gave_up = Signal(int)
+
+    def __init__(self, settings: Settings, backups: bool = True,
+                 choose: ChooseFile | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.backups = backups  # the daily backup on opening (off for screenshots)
+        self.choose: ChooseFile = choose or (
+            lambda parent, start: choose_catalog(parent, start, create=False))  # type: ignore
         self.archive: Archive | None = None
         self.window: MainWindow | None = None
+        self.recovery: RecoveryDialog | None = None
 
     def open(self, catalog: Path | None, show: bool = True) -> MainWindow:
         """Open `catalog` in a new window; the previous window and catalog close after it
@@ -90,6 +106,9 @@ class Session(QObject):
         self.settings.remember_catalog(archive.path)
         self.window = MainWindow(archive, self.settings)
         self.window.catalog_requested.connect(self._switch)
+        self.window.safety.restore_requested.connect(self.restore_backup)
+        if self.backups:
+            self.window.safety.auto_backup()
         if show:
             self.window.show()
         if old_window is not None:
@@ -99,15 +118,93 @@ class Session(QObject):
             old_archive.close()
         return self.window
 
+    def try_open(self, catalog: Path | None) -> MainWindow | None:
+        """`open`, or the recovery dialog (`self.recovery`) when the catalog cannot be."""
+        path = Path(catalog) if catalog else paths.default_catalog_path()
+        path = path.expanduser().absolute()
+        try:
+            return self.open(path)
+        except PhotoarchiveError as exc:
+            self.offer_recovery(path, exc)
+            return None
+
     def _switch(self, path: Path, create: bool) -> None:
         if create and path.exists() and path.stat().st_size > 0:
             QMessageBox.warning(self.window, "New catalog",
                                 f"{path} already exists. Use File → Open Catalog to open it.")
             return
+        self.try_open(path)
+
+    # -- a catalog that cannot be opened ----------------------------------------------------
+    def offer_recovery(self, path: Path, problem: PhotoarchiveError) -> RecoveryDialog:
+        """Show (non-blocking) what went wrong and the ways out."""
+        dialog = RecoveryDialog(path, problem, another_open=self.window is not None)
+        dialog.restore_requested.connect(lambda backup: self._restore_damaged(dialog, backup))
+        dialog.choose_requested.connect(lambda: self._choose_other(dialog))
+        dialog.quit_requested.connect(self._not_opened)
+        self.recovery = dialog
+        dialog.open()
+        return dialog
+
+    def _restore_damaged(self, dialog: RecoveryDialog, backup: Path) -> None:
         try:
-            self.open(path)
-        except PhotoarchiveError as exc:
-            QMessageBox.warning(self.window, "Open catalog", str(exc))
+            kept = restore(dialog.catalog_path, backup)
+        except (PhotoarchiveError, OSError) as exc:
+            dialog.show_error(f"The backup could not be restored: {exc}")
+            return
+        window = self.try_open(dialog.catalog_path)  # a new dialog if even that fails
+        self._close_recovery(dialog)
+        if window is not None:
+            window.statusBar().showMessage(
+                f"Restored the backup {backup.name}. The damaged catalog was kept as "
+                f"{kept.name} in {kept.parent}.", 30000)
+
+    def _choose_other(self, dialog: RecoveryDialog) -> None:
+        chosen = self.choose(dialog, dialog.catalog_path.parent)
+        if chosen is not None:
+            self.try_open(chosen)
+            self._close_recovery(dialog)
+
+    def _close_recovery(self, dialog: RecoveryDialog) -> None:
+        """Close a dialog that was answered (after the window it led to is up)."""
+        dialog.accept()
+        dialog.deleteLater()
+        if self.recovery is dialog:
+            self.recovery = None
+
+    def _not_opened(self) -> None:
+        self.recovery = None
+        if self.window is None:
+            self.gave_up.emit(2)
+
+    # -- restoring the open catalog ----------------------------------------------------------
+    def restore_backup(self, backup: Path) -> MainWindow | None:
+        """File → Restore from Backup: close the catalog, put the backup in its place (the
+        current file is kept as a backup first), and open it again in a new window."""
+        old, archive = self.window, self.archive
+        if old is None or archive is None:
+            return None
+        path = archive.path
+        old.save_state()
+        old.shutdown()  # typing committed, background work finished: nothing holds the file
+        archive.close()
+        self.window = self.archive = None
+        try:
+            kept: Path | None = restore(path, backup)
+            problem = ""
+        except (PhotoarchiveError, OSError) as exc:
+            kept, problem = None, str(exc)
+        window = self.try_open(path)
+        old.close()
+        old.deleteLater()
+        if window is not None and kept is not None:
+            window.statusBar().showMessage(
+                f"Restored the backup {backup.name}. The catalog as it was is kept as "
+                f"{kept.name} (File → Restore from Backup lists it).", 30000)
+        elif window is not None:
+            QMessageBox.warning(window, "Restore from Backup",
+                                f"Nothing was restored: {problem}")
+        return window
 
     def close(self) -> None:
         if self.archive is not None:
@@ -134,23 +231,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = make_application()
     settings = Settings() if args.screenshot else Settings.load()
-    session = Session(settings)
-    try:
-        window = session.open(args.catalog, show=False)
-    except PhotoarchiveError as exc:
-        print(f"photoarchive: error: {exc}", file=sys.stderr)
-        if not args.screenshot:
-            QMessageBox.critical(None, "photoarchive", str(exc))
-        return 2
-    _quit_on_signals(app)
+    session = Session(settings, backups=not args.screenshot)
     if args.screenshot:
+        try:
+            window = session.open(args.catalog, show=False)
+        except PhotoarchiveError as exc:
+            print(f"photoarchive: error: {exc}", file=sys.stderr)
+            return 2
         window.persist_state = False
         window.resize(*SCREENSHOT_SIZE)
         shot = Screenshot(window, args.screenshot, args.select, args.view)
         window.show()
         shot.start()
     else:
-        window.show()
+        session.gave_up.connect(app.exit)  # "Quit" in the recovery dialog
+        if session.try_open(args.catalog) is None and session.recovery is not None:
+            print(f"photoarchive: error: {session.recovery.problem}", file=sys.stderr)
+    _quit_on_signals(app)
     try:
         code = app.exec()
     finally:

@@ -21,6 +21,7 @@ SETTINGS_VERSION = 1
 MAX_RECENT = 8
 THUMBNAIL_MIN, THUMBNAIL_MAX = 96, 320
 SORT_CHOICES = ("date", "title", "imported", "path")
+BACKUPS_KEEP_MIN, BACKUPS_KEEP_MAX = 1, 100
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Settings:
     show_titles: bool = True
     recent_catalogs: list[str] = field(default_factory=list)
     last_import_folder: str = ""
+    backups_keep: int = 10  # "Backups to keep": the newest N automatic and manual backups
 
     # -- loading and saving --------------------------------------------------------------
     @classmethod
@@ -64,6 +66,8 @@ class Settings:
         settings.version = SETTINGS_VERSION
         settings.thumbnail_size = min(max(settings.thumbnail_size, THUMBNAIL_MIN),
                                       THUMBNAIL_MAX)
+        settings.backups_keep = min(max(settings.backups_keep, BACKUPS_KEEP_MIN),
+                                    BACKUPS_KEEP_MAX)
         if settings.sort not in SORT_CHOICES:
             settings.sort = "date"
         settings.recent_catalogs = [str(p) for p in settings.recent_catalogs][:MAX_RECENT]

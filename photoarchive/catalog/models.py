@@ -16,11 +16,15 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     TypeDecorator,
+    func,
+    literal_column,
+    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -178,6 +182,15 @@ class Photo(Base):
         back_populates="photo", cascade="all, delete-orphan", lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# Search and sort indexes (migration 0004): exactly the date order's expressions, so all
+# photos by date are read in order; and the photos with a blank caption, with the same keys.
+_DATE_SORT = (Photo.date_earliest.is_(None), Photo.date_earliest, Photo.date_latest,
+              Photo.taken_at, Photo.path)
+Index("ix_photo_date_sort", *_DATE_SORT)
+Index("ix_photo_caption_blank", *_DATE_SORT, Photo.caption,
+      sqlite_where=or_(Photo.caption.is_(None), func.trim(Photo.caption) == literal_column("''")))
 
 
 class Keyword(Base):

@@ -20,6 +20,7 @@ from photoarchive.media.decode import DEFAULT_MAX_PIXELS, load_oriented
 __all__ = [
     "THUMBNAIL_QUALITY",
     "THUMBNAIL_SIZE",
+    "encode_thumbnail",
     "make_thumbnail",
     "thumbnail_file",
     "write_thumbnail",
@@ -53,11 +54,22 @@ def make_thumbnail(
     applied after the Exif orientation, e.g. a rotation the archivist chose.
     Raises MediaError when the file cannot be decoded.
     """
+    _check_rotation(rotation)
+    img = load_oriented(path, max_size=size, max_pixels=max_pixels, resampling="thumbnail")
+    return encode_thumbnail(img, Path(path).name, rotation)
+
+
+def _check_rotation(rotation: int) -> int:
     turn = rotation % 360
     if turn not in _ROTATIONS:
         raise ValueError(f"rotation must be a multiple of 90 degrees, not {rotation}")
-    img = load_oriented(path, max_size=size, max_pixels=max_pixels)
-    op = _ROTATIONS[turn]
+    return turn
+
+
+def encode_thumbnail(img: Image.Image, name: str = "image", rotation: int = 0) -> bytes:
+    """The thumbnail JPEG of an image already decoded and fitted (by `load_oriented` or
+    `probe_and_load` with `resampling="thumbnail"`); `name` is for the error message."""
+    op = _ROTATIONS[_check_rotation(rotation)]
     if op is not None:
         img = img.transpose(op)
     buffer = io.BytesIO()
@@ -65,7 +77,7 @@ def make_thumbnail(
         img.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, progressive=False,
                  optimize=False)
     except (OSError, ValueError) as exc:
-        raise MediaError(f"{Path(path).name}: cannot encode the thumbnail ({exc})") from exc
+        raise MediaError(f"{name}: cannot encode the thumbnail ({exc})") from exc
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ touches the catalog.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import signal
 from dataclasses import dataclass, field
@@ -15,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from photoarchive.errors import MediaError
-from photoarchive.media.decode import probe
+from photoarchive.media.decode import probe, probe_and_load
 from photoarchive.media.metadata import read_metadata
-from photoarchive.media.thumbnails import make_thumbnail, thumbnail_file, write_thumbnail
+from photoarchive.media.thumbnails import (
+    THUMBNAIL_SIZE,
+    encode_thumbnail,
+    thumbnail_file,
+    write_thumbnail,
+)
 
 HASH_CHUNK = 1 << 20
 
@@ -48,6 +54,41 @@ def hash_file(path: Path) -> tuple[str, int, float]:
     return digest.hexdigest(), st.st_size, st.st_mtime
 
 
+#: What the fork server imports once, so that every worker it forks starts ready: the
+#: import's analysis and the gallery's derivatives (Pillow, exiv2, the media layer; no
+#: SQLAlchemy — `photoarchive.services` itself imports nothing heavy).
+WORKER_PRELOAD = ("photoarchive.services.analyse", "photoarchive.media.derivatives")
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start, for the import and the gallery export alike.
+
+    Never "fork" (unsafe beside the GUI's threads). "forkserver" where the platform has
+    it: one clean server process, started once per program and itself safe beside
+    threads, imports WORKER_PRELOAD once and forks each worker ready to run, so a pool
+    starts in milliseconds instead of every worker importing them again, as "spawn"
+    does; the server stays up for the next pool. Elsewhere (Windows), "spawn".
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(WORKER_PRELOAD))  # used when the server starts
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def prestart_workers() -> None:
+    """Start the fork server now, without waiting for it, so that its imports overlap
+    with work the caller still does before it needs a pool (scanning, planning)."""
+    context = worker_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        try:
+            forkserver.ensure_running()
+        except (OSError, ValueError):  # a pool started later reports the problem
+            pass
+
+
 def worker_init() -> None:
     """Workers leave Ctrl+C to the parent, which cancels the import cleanly, and keep C
     libraries' chatter (libtiff, libjpeg warnings) off the user's terminal: every problem
@@ -73,10 +114,12 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         result.error = "empty file (0 bytes)"
         return result
     try:
-        info = probe(path)
-        target = thumbnail_file(Path(thumbnail_dir), content_hash)
-        if not target.exists():
-            write_thumbnail(Path(thumbnail_dir), content_hash, make_thumbnail(path))
+        if thumbnail_file(Path(thumbnail_dir), content_hash).exists():
+            info = probe(path)
+        else:  # one open of the file for both: headers parsed once
+            info, image = probe_and_load(path, THUMBNAIL_SIZE, resampling="thumbnail")
+            write_thumbnail(Path(thumbnail_dir), content_hash,
+                            encode_thumbnail(image, path.name))
     except MediaError as exc:
         # The report names the file already; drop the media layer's "name: " prefix.
         result.error = str(exc).removeprefix(f"{path.name}: ")

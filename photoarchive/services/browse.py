@@ -6,10 +6,11 @@ rows are fetched by id in pages, the sidebar in a handful of aggregate queries.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from photoarchive.catalog.models import (
     Collection,
@@ -48,7 +49,7 @@ class GridRow:
 
     @property
     def name(self) -> str:
-        return self.title or Path(self.path).name
+        return self.title or os.path.basename(self.path)  # Path(...).name, without a Path
 
 
 @dataclass(frozen=True)
@@ -81,16 +82,31 @@ def browse_ids(archive: Archive, query: str = "", sort: str = "date", *, base_qu
     return query_ids(archive, text, sort)
 
 
+_GRID_COLUMNS = (Photo.id, Photo.path, Photo.content_hash, Photo.title, Photo.caption,
+                 Photo.date_display, Photo.rotation, Photo.missing)
+_GRID_SQL = (f"SELECT {', '.join(c.name for c in _GRID_COLUMNS)} FROM {Photo.__tablename__} "
+             f"WHERE {Photo.id.name} IN ({{}})")
+
+
 def grid_rows(archive: Archive, ids: list[int]) -> list[GridRow]:
-    """Rows for `ids`, in that order (missing ids are left out)."""
-    cols = (Photo.id, Photo.path, Photo.content_hash, Photo.title, Photo.caption,
-            Photo.date_display, Photo.rotation, Photo.missing)
+    """Rows for `ids`, in that order (missing ids are left out).
+
+    Plain SQL on the session's connection: no ORM objects and no per-column type
+    processing except the path's (relative to the catalog's folder in the file). This runs
+    on the GUI thread while painting tiles, so it is kept as cheap as it gets.
+    """
     found: dict[int, GridRow] = {}
+    path_type = Photo.path.type
     with archive.reader() as session:
+        connection = session.connection()
+        dialect = connection.dialect
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for row in session.execute(select(*cols).where(Photo.id.in_(chunk))):
-                found[row[0]] = GridRow(*row)
+            chunk = tuple(ids[start:start + 500])
+            result = connection.exec_driver_sql(_GRID_SQL.format(",".join("?" * len(chunk))),
+                                                chunk)
+            for pid, path, digest, title, caption, shown, rotation, missing in result:
+                found[pid] = GridRow(pid, path_type.process_result_value(path, dialect), digest,
+                                     title, caption, shown, rotation or 0, bool(missing))
     return [found[i] for i in ids if i in found]
 
 
@@ -99,28 +115,39 @@ def _blank(column):
 
 
 def sidebar_counts(archive: Archive) -> SidebarCounts:
-    """Everything the sidebar shows, in a few queries."""
+    """Everything the sidebar shows: one pass over the photos for the totals, the
+    incomplete records and the latest import (grouped by import run, so the newest run's
+    count comes with it), and one grouped index scan each for keywords and people."""
+    columns = {"missing:caption": Photo.caption, "missing:date": Photo.date,
+               "missing:creator": Photo.creator, "missing:rights": Photo.rights}
+    blanks = [func.sum(case((_blank(columns[query]), 1), else_=0))
+              for query in INCOMPLETE.values()]
     with archive.reader() as session:
-        total = session.scalar(select(func.count()).select_from(Photo)) or 0
-        columns = {"missing:caption": Photo.caption, "missing:date": Photo.date,
-                   "missing:creator": Photo.creator, "missing:rights": Photo.rights}
-        incomplete = {label: session.scalar(select(func.count()).select_from(Photo).where(
-            _blank(columns[query]))) or 0 for label, query in INCOMPLETE.items()}
-        last_run = session.scalar(select(func.max(Photo.import_run_id)))
-        recent = session.scalar(select(func.count()).select_from(Photo).where(
-            Photo.import_run_id == last_run)) or 0 if last_run else 0
+        runs = list(session.execute(select(Photo.import_run_id, func.count(), *blanks)
+                                    .group_by(Photo.import_run_id)))
         collections = [(name, n) for name, n in session.execute(
             select(Collection.name, func.count(CollectionMember.photo_id))
             .outerjoin(CollectionMember).group_by(Collection.id)
             .order_by(func.lower(Collection.name)))]
-        keywords = [(name, n) for name, n in session.execute(
-            select(Keyword.name, func.count(photo_keyword.c.photo_id)).join(photo_keyword)
-            .group_by(Keyword.id).order_by(func.lower(Keyword.name)))]
-        people = [(name, n) for name, n in session.execute(
-            select(Person.name, func.count(photo_person.c.photo_id)).join(photo_person)
-            .group_by(Person.id).order_by(func.lower(Person.name)))]
+        keywords = _named_counts(session, Keyword, photo_keyword.c.keyword_id)
+        people = _named_counts(session, Person, photo_person.c.person_id)
+    total = sum(row[1] for row in runs)
+    incomplete = {label: sum(row[2 + k] or 0 for row in runs)
+                  for k, label in enumerate(INCOMPLETE)}
+    last_run = max((row[0] for row in runs if row[0] is not None), default=None)
+    recent = next((row[1] for row in runs if row[0] == last_run), 0) if last_run else 0
     return SidebarCounts(total, incomplete, f"import:{last_run}" if last_run else None,
                          recent, collections, keywords, people)
+
+
+def _named_counts(session, table, link_column) -> list[tuple[str, int]]:
+    """(name, photos) of the keywords or people in use, by name: counted from the link
+    table's index alone, then named."""
+    used = select(link_column.label("ref"), func.count().label("n")).group_by(
+        link_column).subquery()
+    return [(name, n) for name, n in session.execute(
+        select(table.name, used.c.n).join(used, used.c.ref == table.id)
+        .order_by(func.lower(table.name)))]
 
 
 def recent_import_ids(archive: Archive) -> list[int]:

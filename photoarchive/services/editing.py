@@ -1,9 +1,15 @@
 """Editing descriptive metadata: one transaction, the edit log and the search index together.
 
 Every change — from the CLI, the window (and its undo), a CSV import — goes through
-`apply_edits`, which validates and normalises values, writes them, logs old → new per
-field and photo, and refreshes the full-text index in the same transaction. It returns
-a `ChangeSet` so views refresh only what changed.
+`apply_edits` or `apply_values`, which validate and normalise values, write them, log
+old → new per field and photo, and refresh the full-text index in the same transaction.
+They return a `ChangeSet` so views refresh only what changed.
+
+A selection of thousands of photos is edited set-wise: the old values are read as columns
+(never as ORM objects), every changed photo is updated with one statement per set of
+changed columns (bumping `modified_at` and the row `version`), and the edit log is one
+multi-row insert. `set_field` and `current_value` do the same on one ORM `Photo`, for the
+importer and write-back, which hold photos as objects.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import getpass
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,15 +26,18 @@ from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Edit, Keyword, Person, Photo, utcnow
 from photoarchive.catalog.search import refresh_fts
-from photoarchive.errors import NotFound, UsageError
+from photoarchive.errors import UsageError
 from photoarchive.media.dates import parse_date
 from photoarchive.services.archive import Archive
+from photoarchive.services.edit_store import PhotoState, load_state, write_changes
 from photoarchive.services.fields import (
     FIELDS_BY_NAME,
     LIST_FIELDS,
-    field as field_spec,
     normalise_list,
     parse_scalar,
+)
+from photoarchive.services.fields import (
+    field as field_spec,
 )
 
 Value = str | float | int | list[str] | None
@@ -79,7 +89,7 @@ def parse_value(name: str, raw: Value) -> Value:
     return parse_scalar(name, str(raw))
 
 
-def _get_or_create(session: Session, model: type[Keyword] | type[Person], name: str):
+def _get_or_create(session: Session, model: type[Keyword | Person], name: str):
     found = session.scalars(select(model).where(model.name == name)).first()
     if found is None:
         found = model(name=name)
@@ -104,28 +114,35 @@ def current_value(photo: Photo, name: str) -> Value:
     return getattr(photo, name)
 
 
-def set_field(session: Session, photo: Photo, name: str, value: Value) -> bool:
-    """Set one (already validated) field on a photo; True when it changed."""
-    old = current_value(photo, name)
+def changed_columns(name: str, value: Value, old: Value) -> dict[str, Any] | None:
+    """What setting field `name` (old value `old`) to an already validated `value` writes:
+    the photo columns with their new values (a list field by its own name), or None when
+    the value does not change. A date sets its bounds and display text too."""
     if name in LIST_FIELDS:
-        names = normalise_list(value or [])
-        if names == old:
-            return False
-        model = Keyword if name == "keywords" else Person
-        setattr(photo, name, [_get_or_create(session, model, n) for n in names])
-        return True
+        names = normalise_list(value or [])  # type: ignore[arg-type]
+        return None if names == old else {name: names}
     if name == "date":
         bounds = parse_date(str(value)) if value else None
         if (bounds.edtf if bounds else None) == old:
-            return False
-        photo.date = bounds.edtf if bounds else None
-        photo.date_earliest = bounds.earliest.isoformat() if bounds else None
-        photo.date_latest = bounds.latest.isoformat() if bounds else None
-        photo.date_display = bounds.display if bounds else None
-        return True
-    if value == old:
+            return None
+        return {"date": bounds.edtf if bounds else None,
+                "date_earliest": bounds.earliest.isoformat() if bounds else None,
+                "date_latest": bounds.latest.isoformat() if bounds else None,
+                "date_display": bounds.display if bounds else None}
+    return None if value == old else {name: value}
+
+
+def set_field(session: Session, photo: Photo, name: str, value: Value) -> bool:
+    """Set one (already validated) field on an ORM photo; True when it changed."""
+    columns = changed_columns(name, value, current_value(photo, name))
+    if columns is None:
         return False
-    setattr(photo, name, value)
+    if name in LIST_FIELDS:
+        model = Keyword if name == "keywords" else Person
+        setattr(photo, name, [_get_or_create(session, model, n) for n in columns[name]])
+        return True
+    for column, new in columns.items():
+        setattr(photo, column, new)
     return True
 
 
@@ -135,40 +152,50 @@ def _merge_list(old: list[str], add: Iterable[str], remove: Iterable[str]) -> li
     return normalise_list(kept + normalise_list(list(add)))
 
 
+def _names_read(names: Iterable[str]) -> list[str]:
+    """The fields to read for editing `names` (a date edit compares the display text)."""
+    wanted = set(names)
+    if "date" in wanted:
+        wanted.add("date_display")
+    return sorted(wanted)
+
+
 def apply_edits(archive: Archive, photo_ids: Iterable[int], request: EditRequest,
                 origin: str = "cli") -> ChangeSet:
     """Apply `request` to every photo in `photo_ids` in one transaction."""
     ids = list(dict.fromkeys(photo_ids))
     values = {name: parse_value(name, v) for name, v in request.set_values.items()}
+    lists = [name for name, add, remove in (
+        ("keywords", request.add_keywords, request.remove_keywords),
+        ("people", request.add_people, request.remove_people)) if add or remove]
     with archive.session() as session:
-        photos = _load(session, ids)
-        changes = ChangeSet()
-        for photo in photos:
+        states = load_state(session, ids, _names_read([*values, *lists]))
+        edit = _Edit(origin)
+        for pid in ids:
             wanted = dict(values)
-            if request.add_keywords or request.remove_keywords:
-                base = wanted.get("keywords", current_value(photo, "keywords"))
+            if "keywords" in lists:
+                base = wanted.get("keywords", states[pid]["keywords"])
                 wanted["keywords"] = _merge_list(base, request.add_keywords,  # type: ignore[arg-type]
                                                  request.remove_keywords)
-            if request.add_people or request.remove_people:
-                base = wanted.get("people", current_value(photo, "people"))
+            if "people" in lists:
+                base = wanted.get("people", states[pid]["people"])
                 wanted["people"] = _merge_list(base, request.add_people,  # type: ignore[arg-type]
                                                request.remove_people)
-            _apply_to_photo(session, photo, wanted, origin, changes)
-        _finish(session, changes)
-        return changes
+            edit.photo(pid, states[pid], wanted)
+        return edit.finish(session)
 
 
 def apply_values(archive: Archive, values: Mapping[int, Mapping[str, Value]],
                  origin: str = "gui") -> ChangeSet:
     """Set per-photo values (already in catalog form): the path undo and CSV import take."""
+    names = _names_read(name for per_photo in values.values() for name in per_photo)
     with archive.session() as session:
-        photos = _load(session, list(values))
-        changes = ChangeSet()
-        for photo in photos:
-            wanted = {name: parse_value(name, v) for name, v in values[photo.id].items()}
-            _apply_to_photo(session, photo, wanted, origin, changes)
-        _finish(session, changes)
-        return changes
+        states = load_state(session, list(values), names)
+        edit = _Edit(origin)
+        for pid, per_photo in values.items():
+            wanted = {name: parse_value(name, v) for name, v in per_photo.items()}
+            edit.photo(pid, states[pid], wanted)
+        return edit.finish(session)
 
 
 def snapshot(archive: Archive, photo_ids: Iterable[int],
@@ -177,53 +204,52 @@ def snapshot(archive: Archive, photo_ids: Iterable[int],
     names = list(names)
     if "date" in names and "date_display" not in names:
         names.append("date_display")
+    ids = list(photo_ids)
     with archive.reader() as session:
-        return {p.id: {n: current_value(p, n) for n in names}
-                for p in _load(session, list(photo_ids))}
+        states = load_state(session, ids, names)
+    return {pid: {n: states[pid][n] for n in names} for pid in ids}
 
 
-def _load(session: Session, ids: list[int]) -> list[Photo]:
-    photos: dict[int, Photo] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for photo in session.scalars(select(Photo).where(Photo.id.in_(chunk))):
-            photos[photo.id] = photo
-    unknown = [i for i in ids if i not in photos]
-    if unknown:
-        listed = ", ".join(str(i) for i in unknown[:10])
-        raise NotFound(f"There is no photo with id {listed}.")
-    return [photos[i] for i in ids]
+class _Edit:
+    """The changes of one transaction, collected photo by photo and written together."""
 
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.user = _user()
+        self.now: datetime = utcnow()
+        self.columns: dict[int, dict[str, Any]] = {}  # photo → changed columns and lists
+        self.log: list[dict[str, Any]] = []
+        self.changes = ChangeSet()
 
-def _apply_to_photo(session: Session, photo: Photo, wanted: Mapping[str, Value], origin: str,
-                    changes: ChangeSet) -> None:
-    # date first, so an explicit date_display in the same edit wins over the derived one.
-    order = sorted(wanted, key=lambda n: (n != "date", n))
-    user = _user()
-    for name in order:
-        if name not in FIELDS_BY_NAME:
-            field_spec(name)  # raises the usual UsageError
-        old = current_value(photo, name)
-        old_display = photo.date_display
-        if not set_field(session, photo, name, wanted[name]):
-            continue
-        new = current_value(photo, name)
-        session.add(Edit(photo_id=photo.id, field=name, old=_as_log(old), new=_as_log(new),
-                         origin=origin, user=user))
-        if name == "date" and photo.date_display != old_display:
-            session.add(Edit(photo_id=photo.id, field="date_display", old=old_display,
-                             new=photo.date_display, origin=origin, user=user))
-            changes.fields.add("date_display")
-        changes.photo_ids.add(photo.id)
-        changes.fields.add(name)
-    if photo.id in changes.photo_ids:
-        photo.modified_at = utcnow()
+    def photo(self, pid: int, state: PhotoState, wanted: Mapping[str, Value]) -> None:
+        """Compare one photo's `wanted` values with its `state` (updated in place)."""
+        # date first, so an explicit date_display in the same edit wins over the derived one.
+        for name in sorted(wanted, key=lambda n: (n != "date", n)):
+            if name not in FIELDS_BY_NAME:
+                field_spec(name)  # raises the usual UsageError
+            old, old_display = state[name], state.get("date_display")
+            columns = changed_columns(name, wanted[name], old)
+            if columns is None:
+                continue
+            state.update(columns)
+            self.columns.setdefault(pid, {}).update(columns)
+            self._log(pid, name, _as_log(old), _as_log(state[name]))
+            if name == "date" and state["date_display"] != old_display:
+                self._log(pid, "date_display", old_display, state["date_display"])
+                self.changes.fields.add("date_display")
+            self.changes.photo_ids.add(pid)
+            self.changes.fields.add(name)
 
+    def _log(self, pid: int, name: str, old: str | None, new: str | None) -> None:
+        self.log.append({"at": self.now, "photo_id": pid, "field": name, "old": old,
+                         "new": new, "origin": self.origin, "user": self.user})
 
-def _finish(session: Session, changes: ChangeSet) -> None:
-    session.flush()
-    if changes.photo_ids:
-        refresh_fts(session, changes.photo_ids)
+    def finish(self, session: Session) -> ChangeSet:
+        """Write the values, the edit log and the search index; the ChangeSet."""
+        if self.changes.photo_ids:
+            write_changes(session, self.columns, self.log, self.now)
+            refresh_fts(session, self.changes.photo_ids)
+        return self.changes
 
 
 def _user() -> str | None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -37,7 +37,7 @@ from photoarchive.media.derivatives import (
     write_atomic,
 )
 from photoarchive.services import collections
-from photoarchive.services.analyse import worker_init
+from photoarchive.services.analyse import prestart_workers, worker_context, worker_init
 from photoarchive.services.archive import Archive
 from photoarchive.services.gallery_pages import Renderer, photo_page, render_pages, slug
 from photoarchive.services.photos import PhotoRecord, get_photos, query_ids
@@ -156,9 +156,11 @@ class _Plan:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # "spawn": safe beside the GUI's threads, and the same on every platform.
+    # The import's workers: a fork server (safe beside the GUI's threads) that has
+    # Pillow and the media layer imported and forks each worker ready; it stays up, so a
+    # second export (or an import) starts its pool warm. "spawn" where there is none.
     return ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
-                               mp_context=multiprocessing.get_context("spawn"))
+                               mp_context=worker_context())
 
 
 def _isolated(job: DerivativeJob) -> DerivativeResult:
@@ -257,13 +259,13 @@ class _Export:
                     return
                 self._accept(plan, make_derivatives(job))
             return
-        queue = list(jobs)
+        queue = deque(jobs)
         pool = _pool(min(self.workers, len(jobs)))
         in_flight: dict[Future[DerivativeResult], tuple[_Plan, DerivativeJob]] = {}
         try:
             while (queue or in_flight) and not self.cancel.cancelled:
                 while queue and len(in_flight) < self.workers * 4:
-                    plan, job = queue.pop(0)
+                    plan, job = queue.popleft()
                     in_flight[pool.submit(make_derivatives, job)] = (plan, job)
                 finished, _ = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
                 suspects = []
@@ -376,6 +378,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
                   workers or os.cpu_count() or 1, progress or NullProgress(),
                   cancel or CancelToken())
     run.report.photos = len(records)
+    if run.workers > 1 and any(str(r.id) not in run.old_photos for r in records):
+        prestart_workers()  # images to make: the workers' imports overlap the planning
     run.total = 2 * len(records) + 1
     run.progress.start(run.total, "Exporting the gallery")
     try:

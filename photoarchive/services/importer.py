@@ -10,15 +10,18 @@ running the import again completes it.
 
 from __future__ import annotations
 
+import gc
 import json
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,11 +29,17 @@ from sqlalchemy.orm import Session
 from photoarchive.catalog.models import ImportFailure, ImportRun, Photo, utcnow
 from photoarchive.catalog.search import refresh_fts
 from photoarchive.errors import UsageError
-from photoarchive.services.analyse import Analysed, analyse, worker_init
+from photoarchive.services.analyse import (
+    Analysed,
+    analyse,
+    prestart_workers,
+    worker_context,
+    worker_init,
+)
 from photoarchive.services.archive import Archive
 from photoarchive.services.editing import edited_fields, parse_value, set_field
 from photoarchive.services.fields import FIELDS_BY_NAME
-from photoarchive.services.scan import Found, Skipped, scan
+from photoarchive.services.scan import Found, scan
 from photoarchive.services.sync_state import record_file_state
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
@@ -64,8 +73,9 @@ class ImportReport:
         }
 
 
-@dataclass
-class _Known:
+class _Known(NamedTuple):
+    """A file the catalog knows (a plain tuple: a re-import loads one per photo)."""
+
     id: int
     path: str
     size: int
@@ -73,20 +83,22 @@ class _Known:
     content_hash: str
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start. Never "fork" (unsafe beside the GUI's threads).
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a known-files table and a scan are built: they
+    allocate one small object after another, none in a cycle, and each collection of
+    the oldest generation would walk the whole heap again (tens of ms for 10,000 files)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    "forkserver" where the platform has it: one clean server process, started once per
-    program and itself safe beside threads, imports the analysis modules once (about 0.8 s
-    of CPU: they pull in the whole services package) and forks each worker ready to run,
-    so a pool starts in milliseconds instead of every worker importing them again, as
-    "spawn" does. Elsewhere (Windows), "spawn".
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([analyse.__module__])  # used when the server starts
-        return context
-    return multiprocessing.get_context("spawn")
+
+#: How worker processes start (kept here under its old name; see analyse.worker_context).
+_worker_context = worker_context
 
 
 class Importer:
@@ -113,8 +125,9 @@ class Importer:
         if not given:
             raise UsageError("Nothing to import: give one or more files or folders.")
         self._begin_run(given)
-        self._load_known()
-        todo = self._scan(given)
+        with _gc_paused():
+            self._load_known()
+            todo = self._scan(given)
         self.progress.start(len(todo), "Importing")
         try:
             self._analyse_all(todo)
@@ -147,48 +160,64 @@ class Importer:
             run.unchanged, run.failed = r.unchanged, len(r.failed)
 
     def _load_known(self) -> None:
-        self.by_path: dict[str, _Known] = {}
-        self.by_hash: dict[str, _Known] = {}
         with self.archive.reader() as session:
-            rows = session.execute(select(Photo.id, Photo.path, Photo.file_size,
-                                          Photo.file_mtime, Photo.content_hash))
-            for row in rows:
-                known = _Known(*row)
-                self.by_path[known.path] = known
-                self.by_hash[known.content_hash] = known
+            # Core rows on the session's connection (no ORM result machinery), kept as
+            # they come: a row has a _Known's fields, in its order and under its names.
+            rows = session.connection().execute(select(
+                Photo.id, Photo.path, Photo.file_size.label("size"),
+                Photo.file_mtime.label("mtime"), Photo.content_hash))
+            self.by_path: dict[str, _Known] = {row[1]: row for row in rows}  # type: ignore[misc]
+            self._by_hash: dict[str, _Known] | None = None  # made when a file is analysed
             # The newest failure of each path, to skip files that failed and did not change.
             self.failed_before: dict[str, tuple[int | None, float | None, str]] = {}
-            failures = session.execute(select(ImportFailure.path, ImportFailure.file_size,
-                                              ImportFailure.file_mtime, ImportFailure.error)
-                                       .order_by(ImportFailure.id))
+            failures = session.connection().execute(select(
+                ImportFailure.path, ImportFailure.file_size, ImportFailure.file_mtime,
+                ImportFailure.error).order_by(ImportFailure.id))
             for path, size, mtime, error in failures:
                 self.failed_before[path] = (size, mtime, error)
+
+    @property
+    def by_hash(self) -> dict[str, _Known]:
+        if self._by_hash is None:
+            self._by_hash = {known[4]: known for known in self.by_path.values()}
+        return self._by_hash
 
     def _scan(self, given: list[Path]) -> list[Found]:
         todo: list[Found] = []
         seen: set[str] = set()
         own = (self.archive.thumbnail_dir, self.archive.backup_dir)
-        for item in scan(given, exclude=own):
-            if self.cancel.cancelled:
-                break
-            key = str(item.path)
-            if key in seen:
-                continue
-            seen.add(key)
-            if isinstance(item, Skipped):
-                if item.error:
-                    self._fail(key, item.reason)
-                else:
-                    self.report.skipped.append((key, item.reason))
-                continue
-            known = self.by_path.get(key)
-            failed = self.failed_before.get(key)
-            if known and known.size == item.size and known.mtime == item.mtime:
-                self.report.unchanged += 1
-            elif not known and failed and failed[:2] == (item.size, item.mtime):
-                self._fail(key, failed[2], item.size, item.mtime)
-            else:
+        by_path, failed_before, cancel = self.by_path, self.failed_before, self.cancel
+        unchanged = 0
+        try:
+            for item in scan(given, exclude=own):
+                if cancel.cancelled:
+                    break
+                if item.__class__ is not Found:
+                    key = str(item.path)
+                    if key not in seen:
+                        seen.add(key)
+                        if item.error:
+                            self._fail(key, item.reason)
+                        else:
+                            self.report.skipped.append((key, item.reason))
+                    continue
+                key = item.path_text
+                if key in seen:
+                    continue
+                seen.add(key)
+                known = by_path.get(key)
+                if known is not None and known[2] == item.size and known[3] == item.mtime:
+                    unchanged += 1
+                    continue
+                failed = failed_before.get(key) if known is None else None
+                if failed is not None and failed[:2] == (item.size, item.mtime):
+                    self._fail(key, failed[2], item.size, item.mtime)
+                    continue
+                if not todo:
+                    prestart_workers()  # the workers' imports overlap the rest of the scan
                 todo.append(item)
+        finally:
+            self.report.unchanged += unchanged
         return todo
 
     # -- analysis in worker processes ------------------------------------------------------
@@ -196,7 +225,7 @@ class Importer:
         if not todo:
             return
         thumbs = str(self.archive.thumbnail_dir)
-        queue = [str(f.path) for f in todo]
+        queue = deque(f.path_text for f in todo)
         done = 0
         window = self.workers * 4
         pool = self._pool(len(queue))
@@ -204,7 +233,7 @@ class Importer:
         try:
             while (queue or in_flight) and not self.cancel.cancelled:
                 while queue and len(in_flight) < window:
-                    path = queue.pop(0)
+                    path = queue.popleft()
                     in_flight[pool.submit(analyse, path, thumbs)] = path
                 finished, _ = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
                 broken: list[str] = []
@@ -216,6 +245,10 @@ class Importer:
                         self.progress.advance(done, len(todo), path)
                     except BrokenProcessPool:
                         broken.append(path)
+                if not queue and self._pending and not broken:
+                    # Draining: commit each result as it comes, so the catalog work
+                    # overlaps the last decodes instead of following them.
+                    self._flush()
                 if broken:
                     # A decoder crashed a worker: retry the suspects one at a time.
                     broken += list(in_flight.values())
@@ -233,7 +266,7 @@ class Importer:
 
     def _pool(self, jobs: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=max(1, min(self.workers, jobs)),
-                                   mp_context=_worker_context(), initializer=worker_init)
+                                   mp_context=worker_context(), initializer=worker_init)
 
     def _isolated(self, path: str, thumbs: str) -> Analysed:
         with self._pool(1) as pool:
@@ -297,8 +330,9 @@ class Importer:
                     del self.by_path[same_content.path]
                     photo.path, photo.missing = r.path, False
                     photo.file_size, photo.file_mtime = r.size, r.mtime
-                    same_content.path = r.path
-                    self.by_path[r.path] = same_content
+                    moved = _Known._make(same_content)._replace(path=r.path, size=r.size,
+                                                                mtime=r.mtime)
+                    self.by_path[r.path] = self.by_hash[r.content_hash] = moved
                     self.report.relinked += 1
                     return photo.id, "relinked"
             self.report.skipped.append(
@@ -310,9 +344,11 @@ class Importer:
             if photo is not None:
                 keep = edited_fields(session, photo.id)
                 self._fill(session, photo, r, keep=keep)
+                session.flush()
                 del self.by_hash[known.content_hash]
-                known.content_hash, known.size, known.mtime = r.content_hash, r.size, r.mtime
-                self.by_hash[r.content_hash] = known
+                known = _Known._make(known)._replace(content_hash=r.content_hash, size=r.size,
+                                                     mtime=r.mtime)
+                self.by_path[r.path] = self.by_hash[r.content_hash] = known
                 self.report.updated += 1
                 return photo.id, "updated"
         photo = Photo(path=r.path, missing=False, rotation=0, rating=0,
@@ -332,12 +368,15 @@ class Importer:
         for name, value in r.technical.items():
             setattr(photo, name, value)
         photo.modified_at = utcnow()
-        for name, raw in r.fields.items():
-            if name in keep or name not in FIELDS_BY_NAME or raw in (None, "", []):
-                continue
-            try:
-                set_field(session, photo, name, parse_value(name, raw))
-            except UsageError as exc:
-                r.warnings.append(f"{name}: {exc}")
+        # One flush per photo (the caller's) instead of one before each keyword and person
+        # lookup: within one photo's values nothing a lookup needs is pending.
+        with session.no_autoflush:
+            for name, raw in r.fields.items():
+                if name in keep or name not in FIELDS_BY_NAME or raw in (None, "", []):
+                    continue
+                try:
+                    set_field(session, photo, name, parse_value(name, raw))
+                except UsageError as exc:
+                    r.warnings.append(f"{name}: {exc}")
         # Write-back state: the files as read now; in sync unless catalog edits were kept.
         record_file_state(photo, r.path, (r.size, r.mtime, r.content_hash), synced=not keep)

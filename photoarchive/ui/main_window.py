@@ -28,6 +28,7 @@ from photoarchive.ui.editor import EditorDock
 from photoarchive.ui.grid.page import GridPage
 from photoarchive.ui.jobs import Jobs
 from photoarchive.ui.publishing import PublishingActions
+from photoarchive.ui.safety import SafetyActions
 from photoarchive.ui.sidebar import Sidebar, Source
 from photoarchive.ui.sync_badges import SyncStates
 from photoarchive.ui.viewer import PhotoViewer
@@ -54,14 +55,14 @@ class MainWindow(QMainWindow):
         self.workers = Workers(max_threads=1, parent=self)  # sidebar counts
         self.undo_stack = QUndoStack(self)
         self.total = -1  # photos in the catalog, once counted
+        self.browser = page = GridPage(archive, settings)
+        self.grid, self.model, self.loader, self.search = page.grid, page.model, page.loader, \
+            page.search
+        page.reload()  # the query runs while the rest of the window is built
         self.importer = ImportController(archive, settings, self)
         self.jobs, self.sync = Jobs(self), SyncStates(archive, self)  # menu jobs, file badges
         self.writeback = WritebackActions(archive, self, self.undo_stack, self.jobs, self.sync)
         self.publishing = PublishingActions(archive, self, self.undo_stack, self.jobs)
-        self.browser = GridPage(archive, settings)
-        self.grid, self.model, self.loader = self.browser.grid, self.browser.model, \
-            self.browser.loader
-        self.search = self.browser.search
         self.viewer = PhotoViewer(archive)
         self.welcome = WelcomeView(str(archive.path))
         self.pages = QStackedWidget()
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(archive)
         self.sidebar_dock = self._dock("Library", self.sidebar, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.editor = self._make_editor()
+        self.safety = SafetyActions(archive, settings, self, self.jobs)  # backups, relink, watch
         self.sync.attach(self.model, self.editor.set_file_state)
         self._build_status_bar()
         self._build_menus()
@@ -80,8 +82,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.sidebar_dock, self.editor], [240, 340], Qt.Orientation.Horizontal)
         self.restore_state()
         self.grid.setFocus()  # arrows, Enter and Ctrl+A work at once
-        self.refresh_counts()
-        self.browser.reload()
 
     # -- building ------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
         self._action(m, "&Import Folder…", self.importer.choose_folder, key("Ctrl+I"))
         self._action(m, "Import &Files…", self.importer.choose_files, key("Ctrl+Shift+I"))
         self.publishing.add_actions(m)
+        m.addSeparator()
+        self.safety.add_actions(m)
         m.addSeparator()
         self._action(m, "&New Catalog…", lambda: self.choose_catalog(create=True), key.New)
         self._action(m, "&Open Catalog…", lambda: self.choose_catalog(create=False), key.Open)
@@ -221,6 +223,8 @@ class MainWindow(QMainWindow):
         self.search.set_text(text)
 
     def _results_changed(self, count: int) -> None:
+        if self.total < 0 and not self.workers.busy:  # the first page must not wait for it
+            self.grid.after_first_paint(self.refresh_counts)
         self._update_page()
         self._selection_changed()  # a reset clears the selection without telling
         if count and not self.grid.selectionModel().hasSelection():
@@ -237,11 +241,10 @@ class MainWindow(QMainWindow):
         self._update_page()
 
     def _update_page(self) -> None:
-        empty = self.total == 0 and self.importer.job is None
-        if empty:
+        if self.total == 0 and self.importer.job is None:  # an empty catalog
             self.pages.setCurrentWidget(self.welcome)
-        elif self.pages.currentWidget() is self.welcome:
-            self.pages.setCurrentWidget(self.browser)
+        elif self.pages.currentWidget() is self.welcome and (self.total > 0 or self.model.ids):
+            self.pages.setCurrentWidget(self.browser)  # (not yet counted and none shown: wait)
 
     # -- selection, viewer, navigation -------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -253,7 +256,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, *_args) -> None:
         n = self.grid.selected_count()
         self.selection_label.setText(f"{n:,} selected" if n else "")
-        self._selection_timer.start()
+        self.grid.after_first_paint(self._selection_timer.start)  # the editor: after that
 
     def _push_selection(self) -> None:
         self.editor.set_selection(self.grid.selected_ids())
@@ -388,7 +391,7 @@ class MainWindow(QMainWindow):
         self.editor.commit_pending()
         self.save_state()
         for part in (self.importer, self.browser, self.viewer, self.workers, self.jobs,
-                     self.sync, self.writeback):
+                     self.sync, self.writeback, self.safety):
             part.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,10 @@ from photoarchive.ui.dialogs.collection import CollectionDialog
 from photoarchive.ui.grid.model import MIME_IDS, ids_from_mime
 
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 10
+FILL_BATCH = 300  # keyword or people entries added per pass of the event loop
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_DROP_TARGET = _SELECTABLE | Qt.ItemFlag.ItemIsDropEnabled
 
 
 @dataclass(frozen=True)
@@ -72,44 +76,90 @@ class Sidebar(QTreeWidget):
         self.currentItemChanged.connect(self._current_changed)
         self.setAccessibleName("Library")
         self._groups: dict[str, QTreeWidgetItem] = {}
+        self._unlisted: dict[str, tuple[str, list[tuple[str, int]]]] = {}  # prefix, entries
         self._collapsed = {"Keywords", "People"}
         self._current: Source = ALL_PHOTOS
         self._building = False
+        self._fill_timer = QTimer(self, singleShot=True, interval=0)
+        self._fill_timer.timeout.connect(self._fill)
+        self.itemExpanded.connect(self._expanded)
+        self.refresh(None)  # the fixed entries at once; counts and the rest when counted
 
     # -- contents ------------------------------------------------------------------------
     @property
     def current_source(self) -> Source:
         return self._current
 
-    def refresh(self, counts: SidebarCounts) -> None:
-        """Rebuild from fresh counts, keeping the chosen entry and open groups."""
+    def refresh(self, counts: SidebarCounts | None) -> None:
+        """Rebuild from fresh counts, keeping the chosen entry and open groups.
+
+        `None` (not counted yet) lays out the fixed entries without numbers. Keywords and
+        people (thousands in a large archive) get their entries only when their group is
+        open, a batch per pass of the event loop, so the window stays responsive."""
         for label, group in self._groups.items():
             (self._collapsed.discard if group.isExpanded() else self._collapsed.add)(label)
         self._building = True
         self.clear()
-        self._groups = {}
+        self._groups, self._unlisted = {}, {}
+        self._muted = QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
         library = self._group("Library")
-        self._entry(library, ALL_PHOTOS, counts.all)
-        self._entry(library, Source("recent", "Recently imported"), counts.recent)
+        self._entry(library, ALL_PHOTOS, counts.all if counts else None)
+        self._entry(library, Source("recent", "Recently imported"),
+                    counts.recent if counts else None)
         attention = self._group("Needs attention")
-        for label, n in counts.incomplete.items():
-            self._entry(attention, Source("search", label, query=INCOMPLETE[label]), n)
+        for label, query in INCOMPLETE.items():
+            self._entry(attention, Source("search", label, query=query),
+                        counts.incomplete.get(label, 0) if counts else None)
         group = self._group("Collections")
-        for name, n in counts.collections:
+        for name, n in counts.collections if counts else ():
             self._entry(group, Source("collection", name, name=name), n)
-        if not counts.collections:
+        if counts is not None and not counts.collections:
             hint = QTreeWidgetItem(group, ["None yet: right-click for New", ""])
             hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            hint.setForeground(0, QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
-        for title, values, prefix in (("Keywords", counts.keywords, "keyword"),
-                                      ("People", counts.people, "person")):
+            hint.setForeground(0, self._muted)
+        for title, values, prefix in (("Keywords", counts.keywords if counts else [], "keyword"),
+                                      ("People", counts.people if counts else [], "person")):
             group = self._group(title)
-            for name, n in values:
-                self._entry(group, Source("search", name, query=f"{prefix}:{_quoted(name)}"), n)
+            if values:
+                group.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                self._unlisted[title] = (prefix, list(reversed(values)))  # popped from the end
         for label, group in self._groups.items():
             group.setExpanded(label not in self._collapsed)
         self._building = False
         self._select(self._current)
+        self._fill_timer.start()
+
+    def _list_more(self, group: QTreeWidgetItem, limit: int = FILL_BATCH,
+                   until: str | None = None) -> None:
+        """Add the next `limit` of a group's entries not shown yet, or as many as it takes
+        to show the one whose query is `until`."""
+        label = group.text(0)
+        prefix, values = self._unlisted.get(label, ("", []))
+        building, self._building = self._building, True
+        while values and (limit > 0 or until is not None):
+            name, n = values.pop()
+            query = f"{prefix}:{_quoted(name)}"
+            self._entry(group, Source("search", name, query=query), n)
+            limit -= 1
+            if query == until:
+                break
+        self._building = building
+        if not values:
+            self._unlisted.pop(label, None)
+
+    def _fill(self) -> None:
+        """Next batch of entries for the open groups (the timer runs until all are in)."""
+        for label in list(self._unlisted):
+            group = self._groups[label]
+            if group.isExpanded():
+                self._list_more(group)
+                self._fill_timer.start()
+                return
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        if item.text(0) in self._unlisted and not self._building:
+            self._list_more(item)  # a screenful at once, the rest in the background
+            self._fill_timer.start()
 
     def select_source(self, source: Source) -> None:
         self._select(source)
@@ -120,6 +170,15 @@ class Sidebar(QTreeWidget):
             self.setCurrentItem(item)
 
     def _find(self, source: Source) -> QTreeWidgetItem | None:
+        found = self._find_listed(source)
+        if found is None and source.kind == "search":
+            for label in list(self._unlisted):  # a keyword or person not listed yet
+                if source.query.startswith(self._unlisted[label][0] + ":"):
+                    self._list_more(self._groups[label], 0, until=source.query)
+                    found = self._find_listed(source)
+        return found
+
+    def _find_listed(self, source: Source) -> QTreeWidgetItem | None:
         for group in self._groups.values():
             for i in range(group.childCount()):
                 child = group.child(i)
@@ -138,21 +197,21 @@ class Sidebar(QTreeWidget):
         self._groups[label] = item
         return item
 
-    def _entry(self, parent: QTreeWidgetItem, source: Source, count: int) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [source.label, f"{count:,}"])
+    def _entry(self, parent: QTreeWidgetItem, source: Source,
+               count: int | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [source.label, "" if count is None else f"{count:,}"])
         item.setData(0, SOURCE_ROLE, source)
-        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setForeground(1, QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
+        item.setTextAlignment(1, _RIGHT)
+        item.setForeground(1, self._muted)
         item.setToolTip(0, source.query or source.label)
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if source.kind == "collection":
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-        item.setFlags(flags)
+        item.setFlags(_DROP_TARGET if source.kind == "collection" else _SELECTABLE)
         return item
 
     def count_of(self, source: Source) -> int | None:
+        """The count shown for a source (None: no such entry, or not counted yet)."""
         item = self._find(source)
-        return int(item.text(1).replace(",", "")) if item is not None else None
+        text = item.text(1).replace(",", "") if item is not None else ""
+        return int(text) if text else None
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous) -> None:
         source = item.data(0, SOURCE_ROLE) if item is not None else None

@@ -9,6 +9,7 @@ a result that arrives after the user moved on is dropped.
 from __future__ import annotations
 
 import html
+import os
 from collections import OrderedDict
 
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -38,6 +39,7 @@ from photoarchive.errors import PhotoarchiveError
 from photoarchive.services import photos
 from photoarchive.services.archive import Archive
 from photoarchive.services.browse import viewer_pixels
+from photoarchive.ui.missing_file import MissingFilePanel
 from photoarchive.ui.workers import Workers
 
 MAX_DECODE = 8192  # long edge; larger scans are shown scaled to this
@@ -46,7 +48,11 @@ CACHED_IMAGES = 4
 
 
 def decode_for_viewer(path: str) -> QImage:
-    """Worker side: the photo as an RGB888 QImage (orientation applied)."""
+    """Worker side: the photo as an RGB888 QImage (orientation applied).
+
+    Raises FileNotFoundError when the file is not there (the viewer then says so)."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
     data, width, height = viewer_pixels(path, MAX_DECODE)
     return QImage(data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
 
@@ -159,9 +165,11 @@ class ImageView(QGraphicsView):
 
 class PhotoViewer(QWidget):
     """The viewer page. `show_photo(id)`; signals `image_loaded(id)`, and the view's
-    previous/next/back requests re-emitted for the main window."""
+    previous/next/back requests re-emitted for the main window; `find_missing_requested(id)`
+    from the "Find It…" button shown when the photo's file is missing."""
 
     image_loaded = Signal(int)
+    find_missing_requested = Signal(int)
     previous_requested = Signal()
     next_requested = Signal()
     back_requested = Signal()
@@ -182,6 +190,9 @@ class PhotoViewer(QWidget):
         self.message = QLabel(self.view)
         self.message.setStyleSheet("color: #ddd; background: transparent; font-size: 14pt;")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing_panel = MissingFilePanel(self.view)
+        self.missing_panel.find_requested.connect(
+            lambda: self.find_missing_requested.emit(self.photo_id))
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
@@ -215,6 +226,7 @@ class PhotoViewer(QWidget):
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.info.setText(_info_html(record, muted))
         self.error = None
+        self.missing_panel.hide()
         key = record.content_hash
         cached = self._images.get(key)
         if cached is not None:
@@ -259,8 +271,14 @@ class PhotoViewer(QWidget):
         if photo_id != self.photo_id:
             return
         self.loading = False
-        self.error = str(exc) or exc.__class__.__name__
-        self._show_message(f"This photo cannot be shown.\n{self.error}")
+        if isinstance(exc, FileNotFoundError):
+            self.message.hide()
+            self.missing_panel.setGeometry(self.view.rect())
+            self.missing_panel.show_path(self._path)
+            self.error = self.missing_panel.text
+        else:
+            self.error = str(exc) or exc.__class__.__name__
+            self._show_message(f"This photo cannot be shown.\n{self.error}")
         self.image_loaded.emit(photo_id)
 
     def _show_message(self, text: str) -> None:
@@ -272,6 +290,7 @@ class PhotoViewer(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.message.setGeometry(self.view.rect())
+        self.missing_panel.setGeometry(self.view.rect())
 
     def shutdown(self) -> None:
         self._workers.shutdown()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from photoarchive.catalog import search
@@ -20,11 +20,13 @@ from photoarchive.catalog.models import (
 from photoarchive.catalog.query import parse_query
 from photoarchive.catalog.search import (
     DateBounds,
+    fetch_ids,
     photo_filter,
     rebuild_fts,
     refresh_fts,
     remove_fts,
     search_select,
+    sorted_select,
 )
 from photoarchive.errors import QueryError
 
@@ -315,3 +317,96 @@ def test_random_queries_only_raise_query_error(db: Session, query: str) -> None:
         _ids(db, query)
     except QueryError:
         pass
+
+
+# -- sorted selects: the same photos in every order, read from the sort index ---------------
+
+DATE_ORDER = [Photo.date_earliest.is_(None), Photo.date_earliest, Photo.date_latest,
+              Photo.taken_at, Photo.path]
+ORDERS = {"date": DATE_ORDER, "path": [Photo.path],
+          "imported": [Photo.created_at.desc(), Photo.id.desc()],
+          "title": [Photo.title.is_(None), func.lower(Photo.title), Photo.path]}
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES, ids=[q or "<empty>" for q, _ in CASES])
+def test_sorted_select_finds_the_same_photos_in_order(db: Session, query: str,
+                                                      expected: set[str]) -> None:
+    names = {pid: name for name, pid in db.info["photo_ids"].items()}
+    for order in ORDERS.values():
+        ids = fetch_ids(db, sorted_select(query, db.info["date_bounds"], order))
+        assert {names[i] for i in ids} == expected
+        assert ids == list(db.scalars(select(Photo.id).where(Photo.id.in_(ids))
+                                      .order_by(*order)))
+
+
+def _plan(session: Session, stmt: Select) -> str:
+    sql = stmt.compile(dialect=session.get_bind().dialect,
+                       compile_kwargs={"literal_binds": True})
+    return " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+
+@pytest.mark.parametrize(("query", "index"), [
+    ("", "ix_photo_date_sort"),
+    ("date:1956-10..1956-11", "ix_photo_date_sort"),
+    ("-date:1956", "ix_photo_date_sort"),
+    ("missing:caption", "ix_photo_caption_blank"),
+    ("missing:caption date:1936", "ix_photo_caption_blank"),
+])
+def test_date_order_is_read_from_an_index(db: Session, query: str, index: str) -> None:
+    """All photos, a date filter and missing:caption walk an index in date order (never
+    sorting, never reading a photo's row), so the first page needs no full sort."""
+    plan = _plan(db, sorted_select(query, db.info["date_bounds"], DATE_ORDER))
+    assert f"USING COVERING INDEX {index}" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("query", ["city:milw", "missing:title", "creator:capa budapest"])
+def test_filters_outside_the_sort_index_find_the_photos_first(db: Session, query: str) -> None:
+    """A filter the sort index cannot check would read every row in index order: the
+    matching ids are selected first, then only they are sorted."""
+    plan = _plan(db, sorted_select(query, db.info["date_bounds"], DATE_ORDER))
+    assert "USING INDEX ix_photo_date_sort" not in plan
+    assert "LIST SUBQUERY" in plan
+
+
+def test_date_filter_reads_no_one_column_date_index(db: Session) -> None:
+    """The overlap has no narrow range on one date column: it is checked inside the sort
+    index, also when another order sorts the matches."""
+    for order in ORDERS.values():
+        plan = _plan(db, sorted_select("date:1956", db.info["date_bounds"], order))
+        assert "ix_photo_date_earliest" not in plan and "ix_photo_date_latest" not in plan
+
+
+def test_date_filter_with_one_open_end(db: Session) -> None:
+    """Rows with only one bound (not written by the app, but legal) count as unbounded on
+    the other side; undated photos never match and stay under -date:."""
+    ids = db.info["photo_ids"]
+    db.execute(update(Photo).where(Photo.id == ids["petrol"]).values(date_latest="1957-01-01"))
+    db.execute(update(Photo).where(Photo.id == ids["sign"]).values(date_earliest="1957-01-01"))
+    assert _ids(db, "date:1956-10..1956-11") == {"tanks", "crowd", "petrol"}
+    assert _ids(db, "date:1958") == {"sign"}
+    assert _ids(db, "-date:1956") == ALL - {"tanks", "crowd", "petrol"}
+
+
+def test_fetch_ids_keeps_the_order(session: Session) -> None:
+    session.execute(insert(Photo), [
+        {"path": f"p/{(i * 7919) % 3001:05d}.jpg", "content_hash": f"{i:064x}",
+         "file_size": 1, "file_mtime": 0.0, "orientation": 1, "rotation": 0,
+         "missing": False, "rating": 0, "version": 1, "created_at": utcnow(),
+         "modified_at": utcnow()} for i in range(3000)])
+    stmt = select(Photo.id).order_by(Photo.path.desc())
+    assert fetch_ids(session, stmt) == list(session.scalars(stmt))
+    assert fetch_ids(session, select(Photo.id).where(Photo.id < 0)) == []
+
+
+def test_migration_indexes_are_the_models(session: Session) -> None:
+    """Migration 0004 creates exactly the search indexes `models` declares."""
+    from sqlalchemy.schema import CreateIndex
+
+    dialect = session.get_bind().dialect
+    for index in Photo.__table__.indexes:
+        if index.name in ("ix_photo_date_sort", "ix_photo_caption_blank"):
+            stored = session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                                    {"n": index.name})
+            assert " ".join(stored.split()) == " ".join(
+                str(CreateIndex(index).compile(dialect=dialect)).split())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from photoarchive.catalog.models import Edit
+from photoarchive.catalog.models import Edit, Keyword, Person, Photo
 from photoarchive.errors import InvalidDate, NotFound, UsageError
 from photoarchive.services.editing import EditRequest, apply_edits, apply_values, snapshot
 from photoarchive.services.photos import get_photo, query_ids
@@ -80,3 +80,72 @@ def test_undo_through_the_same_path(archive, three_photos) -> None:
 def test_nothing_changes_when_values_are_equal(archive, three_photos) -> None:
     apply_edits(archive, three_photos[:1], EditRequest(set_values={"date": "1956~"}))
     assert not apply_edits(archive, three_photos[:1], EditRequest(set_values={"date": "c. 1956"}))
+
+
+def _rows(archive, ids: list[int]) -> dict[int, tuple]:
+    with archive.reader() as session:
+        return {r.id: (r.caption, r.version, r.modified_at) for r in session.execute(
+            select(Photo.id, Photo.caption, Photo.version, Photo.modified_at)
+            .where(Photo.id.in_(ids)))}
+
+
+def test_selection_edit_bumps_version_and_time_of_changed_photos_only(archive,
+                                                                     three_photos) -> None:
+    a, b, c = three_photos
+    apply_edits(archive, [c], EditRequest(set_values={"caption": "Same for all"}))
+    before = _rows(archive, three_photos)
+    changes = apply_edits(archive, three_photos, EditRequest(
+        set_values={"caption": "Same for all"}), origin="gui")
+    after = _rows(archive, three_photos)
+    assert changes.photo_ids == {a, b} and changes.fields == {"caption"}
+    for pid in (a, b):
+        assert after[pid][0] == "Same for all"
+        assert after[pid][1] == before[pid][1] + 1
+        assert after[pid][2] > before[pid][2]
+    assert after[c] == before[c]  # already had it: not written, not logged
+    with archive.reader() as session:
+        log = session.execute(select(Edit.photo_id, Edit.old, Edit.new, Edit.origin)
+                              .where(Edit.origin == "gui").order_by(Edit.id)).all()
+    assert [tuple(r) for r in log] == [(a, "Caption 1", "Same for all", "gui"),
+                                       (b, "Caption 2", "Same for all", "gui")]
+
+
+def test_undo_restores_each_photos_own_value(archive, three_photos) -> None:
+    before = snapshot(archive, three_photos, ["caption", "rating"])
+    apply_edits(archive, three_photos, EditRequest(set_values={"caption": "x", "rating": 3}))
+    versions = {pid: row[1] for pid, row in _rows(archive, three_photos).items()}
+    changes = apply_values(archive, before)
+    assert changes.photo_ids == set(three_photos) and changes.fields == {"caption", "rating"}
+    after = _rows(archive, three_photos)
+    for n, pid in enumerate(three_photos, start=1):
+        assert get_photo(archive, pid).caption == f"Caption {n}"
+        assert get_photo(archive, pid).rating == 0
+        assert after[pid][1] == versions[pid] + 1
+    with archive.reader() as session:
+        log = session.execute(select(Edit.photo_id, Edit.field, Edit.old, Edit.new)
+                              .where(Edit.origin == "gui").order_by(Edit.id)).all()
+    assert [tuple(r) for r in log] == [
+        row for n, pid in enumerate(three_photos, start=1)
+        for row in ((pid, "caption", "x", f"Caption {n}"), (pid, "rating", "3", "0"))]
+    assert query_ids(archive, "caption") == three_photos
+
+
+def test_a_new_keyword_is_created_once_for_the_selection(archive, three_photos) -> None:
+    apply_edits(archive, three_photos, EditRequest(add_keywords=["Brand new", "Places|X"],
+                                                   add_people=["Somebody"]))
+    with archive.reader() as session:
+        assert session.scalars(select(Keyword.name).order_by(Keyword.id)).all() == [
+            "Brand new", "Places|X"]
+        assert session.scalars(select(Person.name)).all() == ["Somebody"]
+    for pid in three_photos:
+        assert get_photo(archive, pid).keywords == ["Brand new", "Places|X"]
+        assert get_photo(archive, pid).people == ["Somebody"]
+    apply_edits(archive, three_photos[:1], EditRequest(remove_keywords=["brand NEW"]))
+    assert get_photo(archive, three_photos[0]).keywords == ["Places|X"]
+    assert get_photo(archive, three_photos[1]).keywords == ["Brand new", "Places|X"]
+    assert query_ids(archive, "keyword:x") == three_photos
+
+
+def test_snapshot_of_an_unknown_photo(archive, three_photos) -> None:
+    with pytest.raises(NotFound, match="999"):
+        snapshot(archive, [three_photos[0], 999], ["caption"])

@@ -1,18 +1,26 @@
 """Thumbnails for the grid: read (or made) on a thread pool, cached as pixmaps, bounded.
 
 A worker reads the cached thumbnail JPEG into a `QImage`, making it first with
-`services.browse.ensure_thumbnail` when it is missing; the GUI thread turns it into a
-`QPixmap`. Requests are served newest first, and requests that pile up while the user
-scrolls are dropped, so the tiles in view always come next.
+`services.browse.ensure_thumbnail` when it is missing, and scales it there to the size the
+grid paints (`set_size`), so painting a tile never scales pixels; the GUI thread only
+turns it into a `QPixmap`. The cache holds pixmaps per (content, size): after a zoom, a
+tile shows the old size (scaled while painting) until its new size arrives.
+
+What a paint asks for is queued together once the paint is over; a few workers (one
+task each, for as long as there is work) take from the queue: the newest paint's tiles
+first, in the order they were painted (top-left first). Requests that pile up while the
+user scrolls are dropped, so the tiles in view always come next. Few tasks and no work
+started mid-paint keep the GUI thread and the workers from trading the GIL at every step.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap
 
 from photoarchive.errors import MediaError
 from photoarchive.services.browse import ensure_thumbnail
@@ -20,19 +28,53 @@ from photoarchive.ui.workers import Task, Workers
 
 MAX_PENDING = 160
 CACHE_BYTES = 256 * 1024 * 1024
+THREADS = 4
+DELIVER_BATCH = 4  # thumbnails a worker hands over at once (fewer wake-ups of the GUI)
+_KEEP_SIZES = 3  # sizes whose pixmaps may stand in while the current size loads
+
+Key = tuple[str, int]  # content hash, size in device pixels (0: as stored)
 
 
-def read_thumbnail(thumbnail_dir: Path, path: str, content_hash: str) -> QImage:
-    """Worker side: the thumbnail as a QImage (made and cached first if missing)."""
+def read_thumbnail(thumbnail_dir: Path, path: str, content_hash: str,
+                   size: int = 0) -> QImage:
+    """Worker side: the thumbnail as a QImage (made and cached first if missing), fitted
+    in `size` x `size` pixels when `size` is given and smaller than the thumbnail."""
     file = ensure_thumbnail(thumbnail_dir, path, content_hash)
-    image = QImage(str(file))
+    reader = QImageReader(str(file))
+    full = reader.size()
+    target = QSize()
+    if size > 0 and full.isValid() and max(full.width(), full.height()) > size:
+        scale = min(size / full.width(), size / full.height())  # as the delegate places it
+        target = QSize(max(1, round(full.width() * scale)), max(1, round(full.height() * scale)))
+        # Let the JPEG decoder skip detail (DCT scaling by 1/2, 1/4, 1/8) while the
+        # result stays at least as large as the target; the rest is a smooth scale.
+        step = 1
+        while step < 8 and full.width() // (2 * step) >= target.width() and \
+                full.height() // (2 * step) >= target.height():
+            step *= 2
+        if step > 1:
+            reader.setScaledSize(QSize(full.width() // step, full.height() // step))
+    image = reader.read()
     if image.isNull():
         raise MediaError(f"The cached thumbnail {file} cannot be read.")
+    if target.isValid() and image.size() != target:
+        if image.width() < 2 * target.width() and image.height() < 2 * target.height():
+            # Less than halving (the DCT scaling did the rest): bilinear is as good as
+            # Qt's smooth scaling here, at a quarter of the cost.
+            scaled = QImage(target, QImage.Format.Format_RGB32)
+            painter = QPainter(scaled)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(scaled.rect(), image)
+            painter.end()
+            return scaled
+        image = image.scaled(target, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
     return image
 
 
 class ThumbnailLoader(QObject):
-    """`pixmap(hash, path)` answers from the cache or queues a load and answers None."""
+    """`pixmap(hash, path)` answers from the cache or queues a load and answers None
+    (or a pixmap of another size, while the one of the current size loads)."""
 
     thumbnail_ready = Signal(str)  # content hash: a pixmap (or a failure) is now known
     idle = Signal()  # nothing queued or loading
@@ -41,27 +83,63 @@ class ThumbnailLoader(QObject):
                  cache_bytes: int = CACHE_BYTES, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thumbnail_dir = thumbnail_dir
-        self._workers = Workers(max_threads=threads or 4, parent=self)
-        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._threads = threads or THREADS
+        self._workers = Workers(max_threads=self._threads, parent=self)
+        self._cache: OrderedDict[Key, QPixmap] = OrderedDict()
         self._cache_bytes = 0
         self._limit = cache_bytes
-        self._pending: OrderedDict[str, Task] = OrderedDict()
+        self._pending: OrderedDict[Key, None] = OrderedDict()  # asked for, not arrived
+        self._asked: dict[Key, str] = {}  # asked for during this paint: key -> path
+        self._dropped: set[Key] = set()  # no longer wanted, maybe still queued
+        self._lock = threading.Lock()  # guards _queue and _loading, shared with the workers
+        self._queue: list[tuple[Key, str]] = []  # served from the end
+        self._loading: set[Key] = set()  # taken from the queue by a worker, not arrived
+        self._running = 0  # worker tasks started and not ended
         self._failed: dict[str, str] = {}
-        self._priority = 0
+        self._size = 0  # device pixels; 0: as stored
+        self._ratio = 1.0
+        self._sizes: list[int] = []  # recent sizes, newest last (stand-ins after a zoom)
+        self._start_timer = QTimer(self, singleShot=True, interval=0)
+        self._start_timer.timeout.connect(self.start_asked)
         self.loads_started = 0
 
+    # -- size ---------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """The square (in device pixels) thumbnails are fitted in; 0 for as stored."""
+        return self._size
+
+    def set_size(self, size: int, device_pixel_ratio: float = 1.0) -> None:
+        """Fit thumbnails in `size` x `size` logical pixels from now on."""
+        pixels = max(0, round(size * device_pixel_ratio))
+        self._ratio = device_pixel_ratio if pixels else 1.0
+        if pixels == self._size:
+            return
+        if self._size in self._sizes:
+            self._sizes.remove(self._size)
+        self._sizes.append(self._size)
+        del self._sizes[:-_KEEP_SIZES]
+        self._size = pixels
+
+    # -- asking ----------------------------------------------------------------------------
     def pixmap(self, content_hash: str, path: str) -> QPixmap | None:
-        found = self._cache.get(content_hash)
+        key = (content_hash, self._size)
+        found = self._cache.get(key)
         if found is not None:
-            self._cache.move_to_end(content_hash)
+            self._cache.move_to_end(key)
             return found
-        if content_hash not in self._failed:
-            self._request(content_hash, path)
+        if content_hash in self._failed:
+            return None
+        self._request(key, path)
+        for size in reversed(self._sizes):
+            stand_in = self._cache.get((content_hash, size))
+            if stand_in is not None:
+                return stand_in
         return None
 
     def known(self, content_hash: str) -> bool:
-        """True once the thumbnail is cached or known to fail (nothing left to wait for)."""
-        return content_hash in self._cache or content_hash in self._failed
+        """True once the thumbnail (at the current size) is cached or known to fail."""
+        return (content_hash, self._size) in self._cache or content_hash in self._failed
 
     def failure(self, content_hash: str) -> str | None:
         """Why this thumbnail cannot be shown, if it cannot."""
@@ -72,52 +150,106 @@ class ThumbnailLoader(QObject):
         return len(self._pending)
 
     def forget(self, content_hash: str) -> None:
-        """Drop a cached pixmap or failure (the file changed, retry)."""
-        pixmap = self._cache.pop(content_hash, None)
-        if pixmap is not None:
-            self._cache_bytes -= _size(pixmap)
+        """Drop cached pixmaps or the failure of this content (the file changed, retry)."""
+        for key in [k for k in self._cache if k[0] == content_hash]:
+            self._cache_bytes -= _size(self._cache.pop(key))
         self._failed.pop(content_hash, None)
 
     def shutdown(self) -> None:
+        self._start_timer.stop()
+        with self._lock:
+            self._queue.clear()
         self._workers.shutdown()
+        self._loading.clear()
         self._pending.clear()
+        self._asked.clear()
+        self._dropped.clear()
 
-    # -- internals --------------------------------------------------------------------------
-    def _request(self, content_hash: str, path: str) -> None:
-        if content_hash in self._pending:
-            self._pending.move_to_end(content_hash)
-            return
-        self._priority += 1
-        task = self._workers.submit(
-            read_thumbnail, self.thumbnail_dir, path, content_hash, start=False)
-        task.relay.done.connect(lambda image, h=content_hash: self._loaded(h, image))
-        task.relay.failed.connect(lambda exc, h=content_hash: self._failed_load(h, exc))
-        self._pending[content_hash] = task
-        self.loads_started += 1
-        self._workers.start(task, self._priority)
-        while len(self._pending) > MAX_PENDING:
-            old_hash, old_task = next(iter(self._pending.items()))
-            if not self._workers.withdraw(old_task):
-                break  # already running: let it finish
-            del self._pending[old_hash]
+    # -- GUI side: queueing ----------------------------------------------------------------
+    def _request(self, key: Key, path: str) -> None:
+        if key in self._pending:
+            self._pending.move_to_end(key)
+        else:
+            self._pending[key] = None
+            self.loads_started += 1
+        self._asked[key] = path
+        self._dropped.discard(key)
+        while len(self._pending) > MAX_PENDING:  # the oldest requests: scrolled away
+            old = self._pending.popitem(last=False)[0]
+            self._asked.pop(old, None)
+            self._dropped.add(old)
+        self._start_timer.start()  # after the paint that asks (or at `start_asked`)
 
-    def _loaded(self, content_hash: str, image: QImage) -> None:
-        self._pending.pop(content_hash, None)
-        pixmap = QPixmap.fromImage(image)
-        self._cache[content_hash] = pixmap
-        self._cache_bytes += _size(pixmap)
-        while self._cache_bytes > self._limit and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._cache_bytes -= _size(old)
-        self._announce(content_hash)
+    def start_asked(self) -> None:
+        """Queue what the last paint asked for ahead of older requests, take out what was
+        dropped, and start workers for the work there is."""
+        asked, self._asked = self._asked, {}
+        dropped, self._dropped = self._dropped, set()
+        with self._lock:
+            if asked or dropped:
+                self._queue = [item for item in self._queue
+                               if item[0] not in asked and item[0] not in dropped]
+                self._queue.extend((k, p) for k, p in reversed(asked.items())
+                                   if k in self._pending and k not in self._loading)
+            queued = len(self._queue)
+        while self._running < min(self._threads, queued):
+            self._running += 1
+            task = self._workers.submit(self._serve, pass_task=True, start=False)
+            task.relay.partial.connect(self._arrived)
+            task.relay.ended.connect(self._worker_ended)
+            self._workers.start(task)
+        if dropped and not self._pending:
+            self.idle.emit()
 
-    def _failed_load(self, content_hash: str, exc: BaseException) -> None:
-        self._pending.pop(content_hash, None)
-        self._failed[content_hash] = str(exc) or exc.__class__.__name__
-        self._announce(content_hash)
+    def _worker_ended(self) -> None:
+        self._running -= 1
+        self.start_asked()  # work queued while that worker was finishing
 
-    def _announce(self, content_hash: str) -> None:
-        self.thumbnail_ready.emit(content_hash)
+    # -- worker side -------------------------------------------------------------------------
+    def _serve(self, task: Task) -> None:
+        """A worker: load queued thumbnails until the queue is empty (or cancelled).
+        Results go to the GUI thread a few at a time: every delivery wakes it up."""
+        done: list[tuple[Key, QImage | None, str | None]] = []
+        while not task.cancel.cancelled:
+            with self._lock:
+                key, path = self._queue.pop() if self._queue else (None, "")
+                if key is not None:
+                    self._loading.add(key)
+                left = len(self._queue)
+            if key is None:
+                break
+            try:
+                done.append((key, read_thumbnail(self.thumbnail_dir, path, key[0], key[1]),
+                             None))
+            except Exception as exc:  # noqa: BLE001 - reported on the tile
+                done.append((key, None, str(exc) or exc.__class__.__name__))
+            if len(done) >= DELIVER_BATCH or not left:
+                task.emit_partial(done)
+                done = []
+        if done:
+            task.emit_partial(done)
+
+    # -- GUI side: arrivals ------------------------------------------------------------------
+    def _arrived(self, results: list[tuple[Key, QImage | None, str | None]]) -> None:
+        with self._lock:
+            self._loading.difference_update(key for key, _, _ in results)
+        for key, image, error in results:
+            self._pending.pop(key, None)
+            if image is None:
+                self._failed[key[0]] = error or "unknown error"
+            else:
+                pixmap = QPixmap.fromImage(image)
+                if key[1]:
+                    pixmap.setDevicePixelRatio(self._ratio)
+                old = self._cache.pop(key, None)
+                if old is not None:
+                    self._cache_bytes -= _size(old)
+                self._cache[key] = pixmap
+                self._cache_bytes += _size(pixmap)
+                while self._cache_bytes > self._limit and len(self._cache) > 1:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cache_bytes -= _size(dropped)
+            self.thumbnail_ready.emit(key[0])
         if not self._pending:
             self.idle.emit()
 

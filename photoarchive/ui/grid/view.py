@@ -1,15 +1,24 @@
-"""The thumbnail grid: a QListView in icon mode over `PhotoGridModel`, painted by
-`TileDelegate`. Uniform tile sizes keep layout cheap at 100,000 rows."""
+"""The thumbnail grid: a QListView over `PhotoGridModel`, painted by `TileDelegate`.
+
+It is a wrapping left-to-right *list* mode view with uniform item sizes and a fixed grid
+size, which looks like icon mode but lays rows out as segments without asking the model
+about each row: icon mode keeps a position per item and calls the (Python) model for
+every one of 100,000 rows at each layout. Tiles fill their cell's width; the delegate
+centres the picture in it. A thumbnail that arrives repaints only the tiles showing it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -25,12 +34,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem
 
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN
-from photoarchive.ui.grid.delegate import TileDelegate
+from photoarchive.ui.grid.delegate import PADDING, TileDelegate
 from photoarchive.ui.grid.loader import ThumbnailLoader
 from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, ROW_ROLE, PhotoGridModel, ids_from_mime
 
 ZOOM_STEP = 20
 GAP = 8  # pixels between tiles
+FIRST_PAINT_WAIT_MS = 500  # how long `after_first_paint` waits at most
+REPAINT_MS = 60  # while thumbnails arrive, their tiles are repainted this often
 
 
 class PhotoGridView(QListView):
@@ -46,15 +57,18 @@ class PhotoGridView(QListView):
         super().__init__(parent)
         self.loader = loader
         self.tile_delegate = TileDelegate(loader, tile_size, show_titles, self)
+        self.tile_delegate.model = model
         self.setModel(model)
         self.setItemDelegate(self.tile_delegate)
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setMovement(QListView.Movement.Static)  # also keeps layout linear at scale
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)  # ~5 ms for 100,000 rows
+        self.setSelectionRectVisible(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setWrapping(True)
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setDragEnabled(True)  # after setMovement, which turns it off
@@ -65,8 +79,20 @@ class PhotoGridView(QListView):
         self.setAccessibleName("Photos")
         self.empty_text = ""  # shown when there are no photos
         self._drop_row = -1  # while a reordering drag hovers: the row it would land before
+        self._painted_rows = False
+        self._after_paint: list[Callable[[], None]] = []
+        self._paint_timer = QTimer(self, singleShot=True, interval=FIRST_PAINT_WAIT_MS)
+        self._paint_timer.timeout.connect(self._painted)
         self.doubleClicked.connect(self._open_index)
         loader.thumbnail_ready.connect(self._thumbnail_ready)
+        loader.idle.connect(self._repaint_arrived)
+        self._arrived: set[int] = set()  # rows whose thumbnails came since the last repaint
+        self._repaint_timer = QTimer(self, singleShot=True, interval=REPAINT_MS)
+        self._repaint_timer.timeout.connect(self._repaint_arrived)
+        loader.set_size(tile_size, self.devicePixelRatioF())
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                       model.rowsMoved, model.layoutChanged):
+            signal.connect(self.tile_delegate.waiting.clear)  # rows moved: repaint anew
 
     @property
     def grid_model(self) -> PhotoGridModel:
@@ -83,6 +109,7 @@ class PhotoGridView(QListView):
             return
         current = self.currentIndex()
         self.tile_delegate.tile_size = size
+        self.loader.set_size(size, self.devicePixelRatioF())
         self._relayout()
         if current.isValid():
             self.scrollTo(current)
@@ -106,11 +133,16 @@ class PhotoGridView(QListView):
 
     def _fit_grid(self) -> None:
         """Share the row's spare width among the columns, so tiles fill the width evenly."""
-        hint = self.tile_delegate.sizeHint(self.viewOptions_(), QModelIndex())
-        cell = hint.width() + GAP
+        delegate = self.tile_delegate
+        side = delegate.tile_size + 2 * PADDING
+        cell = side + GAP
         usable = max(self.viewport().width() - 2, cell)
         columns = max(1, usable // cell)
-        size = QSize(usable // columns, hint.height() + GAP)
+        height = side + delegate.text_height(self.viewOptions_())
+        size = QSize(usable // columns, height + GAP)
+        if size.width() != delegate.cell_width:
+            delegate.cell_width = size.width()  # a tile is as wide as its cell
+            delegate.sizeHintChanged.emit(QModelIndex())
         if size != self.gridSize():
             self.setGridSize(size)
 
@@ -192,11 +224,54 @@ class PhotoGridView(QListView):
             return
         super().wheelEvent(event)
 
+    def _prefetch(self, area: QRect) -> None:
+        """Before painting `area`: read its rows' tiles in one go (the model reads a
+        window around the first tile it lacks otherwise, more than a screen may need) and
+        ask for their thumbnails, so the workers decode while the rest is painted."""
+        grid = self.gridSize()
+        if not grid.isValid() or grid.height() <= 0 or grid.width() <= 0:
+            return
+        first = self.indexAt(QPoint(1, area.top() + 1))
+        if not first.isValid():  # in the gap under a line of tiles
+            first = self.indexAt(QPoint(1, area.top() + GAP + 1))
+        if not first.isValid():
+            return
+        model, loader = self.grid_model, self.loader
+        columns = max(1, self.viewport().width() // grid.width())
+        lines = (area.bottom() - self.visualRect(first).top()) // grid.height() + 1
+        start = first.row() - first.row() % columns
+        model.prefetch(start, columns * lines)
+        for row in range(start, min(start + columns * lines, model.rowCount())):
+            tile = model.tile(row)
+            if tile is not None and not loader.known(tile.content_hash):
+                loader.pixmap(tile.content_hash, tile.path)
+        loader.start_asked()
+
+    def after_first_paint(self, callback: Callable[[], None]) -> None:
+        """Call back once the grid has painted photos (at once if it has): work the
+        first screen need not wait for, such as the editor's first load, waits for it."""
+        if self._painted_rows:
+            callback()
+            return
+        self._after_paint.append(callback)
+        self._paint_timer.start()  # in case no paint comes (a hidden or empty grid)
+
+    def _painted(self) -> None:
+        self._paint_timer.stop()
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            callback()
+
     def paintEvent(self, event) -> None:
+        self._prefetch(event.rect())
         super().paintEvent(event)
+        if not self._painted_rows and self.grid_model.rowCount():
+            self._painted_rows = True
+            QTimer.singleShot(0, self._painted)  # once this paint is on the screen
         if self._drop_row >= 0:  # where a reordering drop will put the photos
             count = self.grid_model.rowCount()
-            rect = self.visualRect(self.grid_model.index(min(self._drop_row, count - 1)))
+            rect = self.tile_delegate.tile_rect(self.visualRect(
+                self.grid_model.index(min(self._drop_row, count - 1))))
             x = rect.right() if self._drop_row >= count else rect.left()
             painter = QPainter(self.viewport())
             painter.fillRect(QRect(x - 2, rect.top() + 6, 4, rect.height() - 12),
@@ -215,8 +290,21 @@ class PhotoGridView(QListView):
             self.open_requested.emit(index.data(ID_ROLE))
 
     def _thumbnail_ready(self, content_hash: str) -> None:
-        # Only tiles in view asked for thumbnails; repainting the viewport is enough.
-        self.viewport().update()
+        # Repaint only the tiles painted without it, and not at every arrival: a screenful
+        # arrives within a few frames, and each repaint paints every tile between the
+        # changed ones. Once all are in (the loader is idle), or every REPAINT_MS.
+        self._arrived.update(self.tile_delegate.waiting.pop(content_hash, ()))
+        if not self._repaint_timer.isActive():
+            self._repaint_timer.start()
+
+    def _repaint_arrived(self) -> None:
+        self._repaint_timer.stop()
+        rows, self._arrived = self._arrived, set()
+        model = self.grid_model
+        count = model.rowCount()
+        for row in rows:
+            if row < count:
+                self.update(model.index(row))
 
     # -- drags: a small picture of what moves; drops reorder a collection -------------------
     def startDrag(self, supported: Qt.DropAction) -> None:

@@ -57,11 +57,14 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _HOVER = QStyle.StateFlag.State_MouseOver.value
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
 _CENTRED = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+_FAILED_TEXT = "Cannot show\nthis file"
 _ANTIALIASING = QPainter.RenderHint.Antialiasing
 _NO_PEN, _NO_BRUSH = Qt.PenStyle.NoPen, Qt.BrushStyle.NoBrush
 
 
 class _Colours(NamedTuple):
+    """The palette's colours a tile uses."""
+
     text: QColor
     selected_text: QColor
     muted: QColor
@@ -69,7 +72,6 @@ class _Colours(NamedTuple):
     highlight: QColor
     midlight: QColor
     placeholder: QColor
-_FAILED_TEXT = "Cannot show\nthis file"
 
 
 class TileDelegate(QStyledItemDelegate):

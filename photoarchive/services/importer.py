@@ -21,12 +21,12 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from photoarchive.catalog.models import ImportFailure, ImportRun, Photo, utcnow
+from photoarchive.catalog.models import ImportFailure, ImportRun, Keyword, Person, Photo, utcnow
 from photoarchive.catalog.search import refresh_fts
 from photoarchive.errors import UsageError
 from photoarchive.services.analyse import (
@@ -37,7 +37,13 @@ from photoarchive.services.analyse import (
     worker_init,
 )
 from photoarchive.services.archive import Archive
-from photoarchive.services.editing import edited_fields, parse_value, set_field
+from photoarchive.services.editing import (
+    changed_columns,
+    current_value,
+    edited_fields,
+    parse_value,
+    set_field,
+)
 from photoarchive.services.fields import FIELDS_BY_NAME
 from photoarchive.services.scan import Found, scan
 from photoarchive.services.sync_state import record_file_state
@@ -45,6 +51,8 @@ from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
+#: The list fields, and the table of names each one links to.
+_TAG_MODELS: dict[str, type[Keyword | Person]] = {"keywords": Keyword, "people": Person}
 
 
 @dataclass
@@ -116,6 +124,7 @@ class Importer:
         self._pending: list[Analysed] = []
         self._failures: list[ImportFailure] = []
         self._last_commit = time.monotonic()
+        self._tags: dict[tuple[str, str], Any] = {}
 
     # -- the run -------------------------------------------------------------------------
     def run(self, paths: Iterable[Path | str]) -> ImportReport:
@@ -303,6 +312,7 @@ class Importer:
         new_ids: list[int] = []
         with self.archive.session() as session:
             session.add_all(failures)
+            self._tags = self._load_tags(session, batch)
             for result in batch:
                 photo_id, outcome = self._apply(session, result)
                 if photo_id is not None and outcome in ("added", "updated", "relinked"):
@@ -311,9 +321,46 @@ class Importer:
                         new_ids.append(photo_id)
             session.flush()
             refresh_fts(session, touched)
+        self._tags = {}
         self.report.new_ids.extend(new_ids)
         if self.on_batch and touched:
             self.on_batch(touched)
+
+    @staticmethod
+    def _load_tags(session: Session, batch: list[Analysed]) -> dict[tuple[str, str], Any]:
+        """The keywords and people a batch names that the catalog has, by (field, name):
+        two queries per batch instead of one per name and photo."""
+        wanted: dict[str, set[str]] = {name: set() for name in _TAG_MODELS}
+        for r in batch:
+            for name, names in wanted.items():
+                raw = r.fields.get(name)
+                if raw not in (None, "", []):
+                    names.update(parse_value(name, raw))  # type: ignore[arg-type]
+        tags: dict[tuple[str, str], Any] = {}
+        for name, names in wanted.items():
+            model, ordered = _TAG_MODELS[name], sorted(names)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start:start + 500]
+                for tag in session.scalars(select(model).where(model.name.in_(chunk))):
+                    tags[(name, tag.name)] = tag
+        return tags
+
+    def _set_tags(self, session: Session, photo: Photo, name: str, value: list[str]) -> None:
+        """`set_field` for keywords and people, with names looked up in the batch's table
+        (a name new to the catalog is added once, however many photos of the batch carry
+        it)."""
+        columns = changed_columns(name, value, current_value(photo, name))
+        if columns is None:
+            return
+        tags = []
+        for tag_name in columns[name]:
+            tag = self._tags.get((name, tag_name))
+            if tag is None:
+                tag = _TAG_MODELS[name](name=tag_name)
+                session.add(tag)
+                self._tags[(name, tag_name)] = tag
+            tags.append(tag)
+        setattr(photo, name, tags)
 
     def _apply(self, session: Session, r: Analysed) -> tuple[int | None, str]:
         same_content = self.by_hash.get(r.content_hash)
@@ -375,7 +422,11 @@ class Importer:
                 if name in keep or name not in FIELDS_BY_NAME or raw in (None, "", []):
                     continue
                 try:
-                    set_field(session, photo, name, parse_value(name, raw))
+                    value = parse_value(name, raw)
+                    if name in _TAG_MODELS:
+                        self._set_tags(session, photo, name, value)  # type: ignore[arg-type]
+                    else:
+                        set_field(session, photo, name, value)
                 except UsageError as exc:
                     r.warnings.append(f"{name}: {exc}")
         # Write-back state: the files as read now; in sync unless catalog edits were kept.

@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
             began = time.perf_counter()
             try:
                 got = run()
-            except Exception as exc:  # noqa: BLE001 - one broken group must not hide the rest
+            except Exception as exc:
                 traceback.print_exc()
                 reason = f"failed ({exc.__class__.__name__}: {str(exc)[:200]})"
                 got = [not_measured(n, u, t, reason) for n, u, t in PLACEHOLDERS[group]]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from photoarchive import __version__, cli_export, cli_writeback
+from photoarchive.cli_output import TerminalProgress, format_photo, format_table
 from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
@@ -27,7 +28,6 @@ from photoarchive.services.fields import FIELDS
 from photoarchive.services.importer import Importer
 from photoarchive.services.relink import relink
 from photoarchive.services.tasks import CancelToken
-from photoarchive.cli_output import TerminalProgress, format_photo, format_table
 
 EXIT_USAGE = 2
 
@@ -361,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks
+    except Exception as exc:
         if os.environ.get("PHOTOARCHIVE_DEBUG"):
             traceback.print_exc()
         print(f"photoarchive: internal error: {exc.__class__.__name__}: {exc} "

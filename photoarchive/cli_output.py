@@ -9,7 +9,6 @@ from typing import TextIO
 from photoarchive.services.fields import FIELDS
 from photoarchive.services.photos import PhotoRecord
 
-
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
                                "\ufffd")
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -21,7 +22,6 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alembic import command
 from photoarchive.errors import CatalogDamaged, CatalogError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -79,7 +79,7 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     # pysqlite's own transaction handling is off (isolation_level None) and we BEGIN
     # ourselves: this makes SAVEPOINTs and transactional DDL (migrations) work.
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn) -> None:
         # Writers take the write lock up front (BEGIN IMMEDIATE), so they wait for another
         # process's writer under the busy timeout instead of failing with "database is
         # locked" when a read transaction would have to be upgraded.
@@ -87,7 +87,7 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
     @event.listens_for(engine, "connect")
-    def _no_autobegin(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _no_autobegin(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None
 
     return engine

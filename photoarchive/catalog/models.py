@@ -8,7 +8,7 @@ per field, named as in the CLI and CSV. Keywords and people are their own tables
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 from sqlalchemy import (
     Boolean,
@@ -31,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     """Timezone-aware now, stored as UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -52,7 +52,7 @@ class PathText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: str | None, dialect) -> str | bytes | None:  # noqa: ANN001
+    def process_bind_param(self, value: str | None, dialect) -> str | bytes | None:
         if value is None:
             return None
         root = getattr(dialect, "photoarchive_root", None)
@@ -66,7 +66,7 @@ class PathText(TypeDecorator[str]):
         except UnicodeDecodeError:
             return raw
 
-    def process_result_value(self, value: str | bytes | None, dialect) -> str | None:  # noqa: ANN001
+    def process_result_value(self, value: str | bytes | None, dialect) -> str | None:
         if isinstance(value, bytes):
             value = value.decode("utf-8", "surrogateescape")
         root = getattr(dialect, "photoarchive_root", None)
@@ -295,6 +295,17 @@ class Setting(Base):
 
 
 __all__ = [
-    "Base", "Photo", "Keyword", "Person", "Collection", "CollectionMember", "Edit",
-    "ImportRun", "ImportFailure", "photo_keyword", "photo_person", "TEXT_FIELDS", "utcnow",
+    "TEXT_FIELDS",
+    "Base",
+    "Collection",
+    "CollectionMember",
+    "Edit",
+    "ImportFailure",
+    "ImportRun",
+    "Keyword",
+    "Person",
+    "Photo",
+    "photo_keyword",
+    "photo_person",
+    "utcnow",
 ]

@@ -212,7 +212,7 @@ def read_raw(source: Path | bytes, *, label: str = "") -> RawMetadata:
         if isinstance(source, Path):
             message = message.replace(f"{source}: ", "")
         meta.warnings.append(f"{label or 'metadata'}: {clean_text(message)}")
-    except Exception as exc:  # noqa: BLE001 - metadata must never be fatal
+    except Exception as exc:
         meta.warnings.append(f"{label or 'metadata'}: cannot be read ({type(exc).__name__})")
     finally:
         _local.sink = previous
@@ -231,7 +231,7 @@ def _read_into(meta: RawMetadata, source: Path | bytes) -> None:
         if key in _EXIF_KEYS and key not in meta.exif:
             try:
                 value = _exif_value(datum)
-            except Exception:  # noqa: BLE001 - one bad tag must not lose the others
+            except Exception:
                 meta.warnings.append(f"unreadable Exif tag {key}")
                 continue
             if value is not None:
@@ -254,7 +254,7 @@ def _read_into(meta: RawMetadata, source: Path | bytes) -> None:
     for datum in image.xmpData():
         try:
             value = _xmp_value(datum)
-        except Exception:  # noqa: BLE001
+        except Exception:
             meta.warnings.append(f"unreadable XMP property {datum.key()}")
             continue
         if value is not None:

@@ -351,6 +351,6 @@ def read_metadata(path: Path) -> FileMetadata:
                 meta.warnings.extend(side.warnings)
                 meta.sidecar = sidecar
                 _apply(meta, _Source(side, meta.warnings), False, True)
-    except Exception as exc:  # noqa: BLE001 - metadata is never fatal to an import
+    except Exception as exc:
         meta.warnings.append(f"{path.name}: metadata cannot be read ({type(exc).__name__})")
     return meta

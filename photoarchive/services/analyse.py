@@ -124,14 +124,14 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         # The report names the file already; drop the media layer's "name: " prefix.
         result.error = str(exc).removeprefix(f"{path.name}: ")
         return result
-    except Exception as exc:  # noqa: BLE001 - a decoder bug must not stop an import
+    except Exception as exc:
         result.error = f"cannot be decoded ({exc.__class__.__name__}: {exc})"
         return result
     result.format, result.width, result.height = info.format, info.width, info.height
     result.orientation = info.orientation or 1
     try:
         meta = read_metadata(path)
-    except Exception as exc:  # noqa: BLE001 - metadata problems never stop an import
+    except Exception as exc:
         result.warnings.append(f"metadata could not be read ({exc})")
         return result
     result.fields = dict(meta.fields)

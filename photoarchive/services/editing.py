@@ -255,7 +255,7 @@ class _Edit:
 def _user() -> str | None:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name is not an error
+    except Exception:
         return None
 
 

@@ -341,7 +341,7 @@ class WriteQueue:
                     report = write_metadata(self.archive, ids, self.mode)
                     if self.on_report is not None:
                         self.on_report(report)
-            except Exception as exc:  # noqa: BLE001 - the writer must survive any one batch
+            except Exception as exc:
                 if self.on_error is not None:
                     self.on_error(exc)
             finally:

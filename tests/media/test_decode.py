@@ -22,6 +22,7 @@ from photoarchive.media.decode import (
 )
 from photoarchive.media.thumbnails import THUMBNAIL_SIZE, make_thumbnail
 
+
 @pytest.fixture(autouse=True)
 def _pillow_warnings_filtered():
     """pytest resets warning filters per test; restore the ones decode installs at import."""

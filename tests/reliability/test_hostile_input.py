@@ -84,7 +84,7 @@ def test_full_disk_during_an_edit_changes_nothing(archive, sample_dir: Path) -> 
     pages = engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
 
     @event.listens_for(engine, "connect")
-    def _small_disk(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _small_disk(dbapi_conn, _record) -> None:
         dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 1}")  # a disk that is all but full
 
     engine.dispose()

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest import read_manifest
 from PIL import Image
 
-from manifest import read_manifest
 from photoarchive.services import open_archive
 from photoarchive.services.browse import thumbnail_path
 from photoarchive.services.editing import EditRequest, apply_edits
-from photoarchive.services.importer import ImportReport, Importer
+from photoarchive.services.importer import Importer, ImportReport
 from photoarchive.services.photos import get_photo, list_photos, query_ids
 
 

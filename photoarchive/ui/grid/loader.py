@@ -221,7 +221,7 @@ class ThumbnailLoader(QObject):
             try:
                 done.append((key, read_thumbnail(self.thumbnail_dir, path, key[0], key[1]),
                              None))
-            except Exception as exc:  # noqa: BLE001 - reported on the tile
+            except Exception as exc:
                 done.append((key, None, str(exc) or exc.__class__.__name__))
             if len(done) >= DELIVER_BATCH or not left:
                 task.emit_partial(done)

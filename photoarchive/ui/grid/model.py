@@ -200,10 +200,10 @@ class PhotoGridModel(QStringListModel):
     # -- QAbstractListModel ---------------------------------------------------------------
     # rowCount and index are Qt's (see the module's docstring). The rows change only
     # through set_ids and move_ids: Qt's own editing of the string list is refused.
-    def insertRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def insertRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:
         return False
 
-    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:
         return False
 
     def moveRows(self, *_args) -> bool:

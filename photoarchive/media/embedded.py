@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import re
 import struct
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import exiv2
+
+from photoarchive.media.exiv2_log import capture
 
 __all__ = ["ExifValue", "RawMetadata", "XmpValue", "clean_text", "read_raw"]
 
@@ -55,22 +55,6 @@ _LATIN1_ESCAPES = {b"\x1b-A", b"\x1b.A"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-_local = threading.local()
-
-
-class _CaptureFilter(logging.Filter):
-    """Divert exiv2 log records to the current thread's warning list, if any."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        sink = getattr(_local, "sink", None)
-        if sink is None:
-            return True
-        sink.append(record.getMessage())
-        return False
-
-
-_EXIV2_LOGGER = logging.getLogger("exiv2")
-_EXIV2_LOGGER.addFilter(_CaptureFilter())
 # XMP Toolkit initialisation is not thread-safe: do it once, at import (older bindings
 # initialise lazily and may not have it).
 with contextlib.suppress(Exception):
@@ -194,12 +178,8 @@ def _read_iptc_digest(path: Path) -> bool | None:
     return hashlib.md5(resources[0x0404]).digest() == digest
 
 
-def read_raw(source: Path | bytes, *, label: str = "") -> RawMetadata:
-    """Read Exif, IPTC and XMP from a file path or from an in-memory file/XMP packet."""
-    meta = RawMetadata()
-    log: list[str] = []
-    previous = getattr(_local, "sink", None)
-    _local.sink = log
+def _read_guarded(meta: RawMetadata, source: Path | bytes, label: str) -> None:
+    """Read into `meta`; any failure becomes a warning, never an exception."""
     try:
         _read_into(meta, source)
         if isinstance(source, Path) and meta.iptc:
@@ -214,8 +194,13 @@ def read_raw(source: Path | bytes, *, label: str = "") -> RawMetadata:
         meta.warnings.append(f"{label or 'metadata'}: {clean_text(message)}")
     except Exception as exc:
         meta.warnings.append(f"{label or 'metadata'}: cannot be read ({type(exc).__name__})")
-    finally:
-        _local.sink = previous
+
+
+def read_raw(source: Path | bytes, *, label: str = "") -> RawMetadata:
+    """Read Exif, IPTC and XMP from a file path or from an in-memory file/XMP packet."""
+    meta = RawMetadata()
+    with capture() as log:
+        _read_guarded(meta, source, label)
     unique = list(dict.fromkeys(clean_text(m) for m in log if m.strip()))
     meta.warnings.extend(f"exiv2: {m}" for m in unique[:_MAX_LOG_WARNINGS])
     if len(unique) > _MAX_LOG_WARNINGS:

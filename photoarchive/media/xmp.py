@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import re
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +31,7 @@ import exiv2
 
 from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media.dates import parse_date
+from photoarchive.media.exiv2_log import capture
 
 __all__ = [
     "MANAGED_KEYS", "Prepared", "apply_fields", "encode_packet", "exact_day", "exiv2_log",
@@ -200,35 +199,16 @@ def _ext_prefix() -> str:
     return match[1] if match else "iptcExt"
 
 
-# -- exiv2's log, kept off the terminal ------------------------------------------------------
-_local = threading.local()
-
-
-class _Capture(logging.Filter):
-    """Divert exiv2's log records to the current thread's list while `exiv2_log` runs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        sink = getattr(_local, "sink", None)
-        if sink is None:
-            return True
-        sink.append(record.getMessage())
-        return False
-
-
-logging.getLogger("exiv2").addFilter(_Capture())
-
-
 @contextlib.contextmanager
 def exiv2_log(messages: list[str] | None = None) -> Iterator[None]:
     """Collect what exiv2 logs meanwhile; the first few messages go to `messages`."""
-    log: list[str] = []
-    previous, _local.sink = getattr(_local, "sink", None), log
-    try:
-        yield
-    finally:
-        _local.sink = previous
-        if messages is not None:
-            messages.extend(f"exiv2: {m.strip()}" for m in dict.fromkeys(log[:3]) if m.strip())
+    with capture() as log:
+        try:
+            yield
+        finally:
+            if messages is not None:
+                messages.extend(f"exiv2: {m.strip()}" for m in dict.fromkeys(log[:3])
+                                if m.strip())
 
 
 # -- reading and writing packets -----------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from photoarchive.catalog.order import SortRanks
 from photoarchive.errors import CatalogDamaged, CatalogError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -127,6 +128,11 @@ class Catalog:
     engine: Engine
     sessions: sessionmaker[Session]
     writers: sessionmaker[Session]
+    #: Sort orders kept in memory for sorting word-search hits (see `catalog.order`).
+    ranks: SortRanks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ranks = SortRanks(self.engine)
 
     def session(self) -> Session:
         """A session for reading (deferred transactions)."""
@@ -137,6 +143,7 @@ class Catalog:
         return self.writers()
 
     def close(self) -> None:
+        self.ranks.close()
         self.engine.dispose()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.expression import ClauseList
 
 from photoarchive.catalog.models import (
@@ -57,29 +59,36 @@ CHUNK = 500
 
 _fts = table("photo_fts", column("rowid", Integer), column("photo_fts"))
 
-# One row of the index per photo, built from the current table state.
-_FTS_COLUMNS = "rowid, title, caption, alt_text, keywords, people, places, creator, source, " \
-    "identifier, notes"
-_FTS_SELECT = """
-SELECT p.id,
-       trim(coalesce(p.title, '') || ' ' || coalesce(p.headline, '')),
-       p.caption,
-       p.alt_text,
-       (SELECT group_concat(replace(k.name, '|', ' '), ' ')
+# One row of the index per photo, built from the current table state: each index column
+# with the SQL that makes it from the photo `p`, and the photo fields it is made of (a
+# keyword or person list by its field name). Fields not named here (dates, rating,
+# rights, …) are not indexed.
+_FTS_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "title": ("trim(coalesce(p.title, '') || ' ' || coalesce(p.headline, ''))",
+              ("title", "headline")),
+    "caption": ("p.caption", ("caption",)),
+    "alt_text": ("p.alt_text", ("alt_text",)),
+    "keywords": ("""(SELECT group_concat(replace(k.name, '|', ' '), ' ')
           FROM photo_keyword AS pk JOIN keyword AS k ON k.id = pk.keyword_id
-         WHERE pk.photo_id = p.id),
-       (SELECT group_concat(pe.name, ' ')
+         WHERE pk.photo_id = p.id)""", ("keywords",)),
+    "people": ("""(SELECT group_concat(pe.name, ' ')
           FROM photo_person AS pp JOIN person AS pe ON pe.id = pp.person_id
-         WHERE pp.photo_id = p.id),
-       trim(coalesce(p.sublocation, '') || ' ' || coalesce(p.city, '') || ' '
+         WHERE pp.photo_id = p.id)""", ("people",)),
+    "places": ("""trim(coalesce(p.sublocation, '') || ' ' || coalesce(p.city, '') || ' '
             || coalesce(p.state, '') || ' ' || coalesce(p.country, '') || ' '
-            || coalesce(p.country_code, '') || ' ' || coalesce(p.event, '')),
-       p.creator,
-       trim(coalesce(p.source, '') || ' ' || coalesce(p.credit, '')),
-       p.identifier,
-       p.notes
-  FROM photo AS p
-"""
+            || coalesce(p.country_code, '') || ' ' || coalesce(p.event, ''))""",
+               ("sublocation", "city", "state", "country", "country_code", "event")),
+    "creator": ("p.creator", ("creator",)),
+    "source": ("trim(coalesce(p.source, '') || ' ' || coalesce(p.credit, ''))",
+               ("source", "credit")),
+    "identifier": ("p.identifier", ("identifier",)),
+    "notes": ("p.notes", ("notes",)),
+}
+#: The photo fields the index is made of.
+INDEXED_FIELDS = frozenset(f for _, fields in _FTS_SOURCES.values() for f in fields)
+_FTS_COLUMNS = "rowid, " + ", ".join(_FTS_SOURCES)
+_FTS_SELECT = ("SELECT p.id, " + ",\n       ".join(sql for sql, _ in _FTS_SOURCES.values())
+               + "\n  FROM photo AS p")
 _INSERT_ALL = text(f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT}")
 _INSERT_IDS = text(
     f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT} WHERE p.id IN :ids"
@@ -94,10 +103,44 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield unique[start:start + CHUNK]
 
 
-def refresh_fts(session: Session, photo_ids: Iterable[int]) -> None:
-    """Re-index these photos from the current tables (ids of deleted photos are removed)."""
+@lru_cache(maxsize=64)
+def _update_columns(columns: tuple[str, ...]) -> TextClause:
+    """``UPDATE photo_fts`` of just these index columns, from the photos' current state.
+
+    FTS5 still re-tokenises the whole row, but in rowid order into one pending segment
+    per transaction, and the unchanged columns come from its own copy of the text instead
+    of being made again (the keyword and people lists are subqueries)."""
+    sets = ", ".join(f"{c} = s.{c}" for c in columns)
+    made = ", ".join(f"{_FTS_SOURCES[c][0]} AS {c}" for c in columns)
+    return text(f"UPDATE photo_fts SET {sets} FROM (SELECT p.id AS id, {made} FROM photo AS p "
+                "WHERE p.id IN :ids) AS s WHERE photo_fts.rowid = s.id").bindparams(
+        bindparam("ids", expanding=True))
+
+
+def fts_columns(fields: Iterable[str]) -> tuple[str, ...]:
+    """The index columns made of any of these photo fields, in index order (none for a
+    date, a rating, rights, …)."""
+    wanted = set(fields)
+    return tuple(c for c, (_, made_of) in _FTS_SOURCES.items() if wanted.intersection(made_of))
+
+
+def refresh_fts(session: Session, photo_ids: Iterable[int],
+                fields: Iterable[str] | None = None) -> None:
+    """Re-index these photos from the current tables (ids of deleted photos are removed).
+
+    With `fields`, the photo fields that changed, only the index columns made of them are
+    rewritten, and not at all when none is indexed. A photo missing from the index, or no
+    longer in the catalog, is then found by the row count and handled as without `fields`.
+    """
     session.flush()
+    columns = None if fields is None else fts_columns(fields)
+    if columns == ():
+        return
     for chunk in _chunks(photo_ids):
+        if columns is not None:
+            updated = session.execute(_update_columns(columns), {"ids": chunk}).rowcount
+            if updated == len(chunk):
+                continue
         session.execute(_DELETE_IDS, {"ids": chunk})
         session.execute(_INSERT_IDS, {"ids": chunk})
 
@@ -316,6 +359,35 @@ def sorted_select(query: str, date_bounds: DateBounds,
     return stmt.order_by(*order)
 
 
+def fts_only(parsed: ParsedQuery) -> str | None:
+    """The FTS5 expression that alone decides the query, or None.
+
+    A query of plain words and phrases, with or without excluded ones, is decided by the
+    full-text index alone (`photo_filter` gives ``id IN (…) AND id NOT IN (…)`` of the same
+    expressions); filters and identifier-like words also read the photo rows.
+    """
+    if parsed.filters or not (parsed.words or parsed.phrases):
+        return None
+    if any(is_identifier_like(w) for w in (*parsed.words, *parsed.excluded_words)):
+        return None
+    wanted = [fts_string(p, prefix=False) for p in parsed.phrases]
+    wanted += [fts_string(w, prefix=True) for w in parsed.words]
+    expression = " AND ".join(wanted)
+    unwanted = [fts_string(p, prefix=False) for p in parsed.excluded_phrases]
+    unwanted += [fts_string(w, prefix=True) for w in parsed.excluded_words]
+    if unwanted:
+        expression = f"({expression}) NOT ({' OR '.join(unwanted)})"
+    return expression
+
+
+def fts_ids(session: Session, expression: str) -> list[int]:
+    """Ids of the photos the FTS5 `expression` matches, in no particular order."""
+    found = session.execute(
+        select(func.json_group_array(_fts.c.rowid)).where(_fts.c.photo_fts.match(expression))
+    ).scalar_one()
+    return json.loads(found) if found else []
+
+
 def fetch_ids(session: Session, ids: Select[tuple[int]]) -> list[int]:
     """The ids `ids` selects, in its order, fetched as one JSON array.
 
@@ -330,6 +402,7 @@ def fetch_ids(session: Session, ids: Select[tuple[int]]) -> list[int]:
 
 
 __all__ = [
-    "CHUNK", "DateBounds", "fetch_ids", "fts_string", "is_identifier_like", "photo_filter",
+    "CHUNK", "DateBounds", "fetch_ids", "fts_ids", "fts_only", "fts_string",
+    "is_identifier_like", "photo_filter",
     "rebuild_fts", "refresh_fts", "remove_fts", "search_select", "sorted_select",
 ]

@@ -165,8 +165,8 @@ def run(work: Path, quick: bool) -> list[Figure]:
             exports, sigals, strict=True)]), *targets[1], f"sigal {spread(sigals)} s"))
     else:
         figures.append(not_measured(
-            names[1], *targets[1], "sigal is not installed in this environment (the suite "
-            "never installs it itself; `pip install sigal` into .venv to measure it)"))
+            names[1], *targets[1], "sigal is not installed in this environment (`make bench` "
+            "installs it: the project's `bench` extra)"))
     figures.append(Figure(names[2], again, *targets[2],
                           f"re-export {spread(reexports, 1000, 0)} ms"))
     return figures

@@ -10,13 +10,7 @@ from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Photo
 from photoarchive.catalog.query import parse_query
-from photoarchive.catalog.search import (
-    fetch_ids,
-    fts_ids,
-    fts_only,
-    search_select,
-    sorted_select,
-)
+from photoarchive.catalog.search import fetch_ids, ids_only, search_select, sorted_select
 from photoarchive.errors import NotFound, UsageError
 from photoarchive.media.dates import query_bounds
 from photoarchive.services.archive import Archive
@@ -114,17 +108,18 @@ def ids_select(query: str = "", sort: str = "date") -> Select[tuple[int]]:
 def query_ids(archive: Archive, query: str = "", sort: str = "date") -> list[int]:
     """The ids of the photos matching `query`, sorted; cheap even for 100,000 photos.
 
-    Word searches take their hits from the full-text index and sort them by the order kept
-    in memory (`catalog.order`), instead of reading every hit's row; whenever that cannot
-    be vouched for (the catalog changed meanwhile), SQL sorts them as for any other query.
+    Word searches and keyword, person and collection filters take their hits from the
+    full-text index and link tables and sort them by the order kept in memory
+    (`catalog.order`), instead of reading every hit's row; whenever that cannot be vouched
+    for (the catalog changed meanwhile), SQL sorts them as for any other query.
     """
-    expression = fts_only(parse_query(query)) if query else None
-    if expression is not None:
+    matching = ids_only(parse_query(query)) if query else None
+    if matching is not None:
         _order(sort)  # an unknown sort key is an error here too
         ranks = archive.catalog.ranks
         seen = ranks.version()
         with archive.reader() as session:
-            hits = fts_ids(session, expression)
+            hits = fetch_ids(session, matching)
         ordered = ranks.sort(hits, sort, seen, lambda: query_ids(archive, "", sort))
         if ordered is not None:
             return ordered

@@ -11,10 +11,14 @@ from sqlalchemy import insert, text
 
 from photoarchive.catalog.models import Photo, utcnow
 from photoarchive.catalog.search import fetch_ids, refresh_fts
+from photoarchive.services import collections
 from photoarchive.services.editing import apply_values
 from photoarchive.services.photos import SORT_KEYS, ids_select, query_ids
 
 WORDS = ["street", "tram", "bridge", "market", "rain", "Óbuda", "fountain", "kids"]
+KEYWORDS = ["Places|Hungary|Budapest", "Places|Hungary|Óbuda", "Places|USA|Milwaukee",
+            "Subjects|Tram", "Subjects|Market", "tram"]
+PEOPLE = ["Anna Kovács", "Béla Nagy", "John Vachon", "Anna Smith"]
 
 
 def _fill(archive, count: int = 400, seed: int = 3) -> list[int]:
@@ -37,6 +41,12 @@ def _fill(archive, count: int = 400, seed: int = 3) -> list[int]:
         session.execute(insert(Photo), rows)
         ids = [pid for (pid,) in session.execute(text("SELECT id FROM photo"))]
         refresh_fts(session, ids)
+    # Keywords (hierarchical too) and people, several per photo, some shared.
+    tags = {pid: {"keywords": rng.sample(KEYWORDS, rng.randint(0, 3)),
+                  "people": rng.sample(PEOPLE, rng.randint(0, 2))} for pid in ids}
+    apply_values(archive, tags, origin="import")
+    collections.create(archive, "Milwaukee 1936")
+    collections.add(archive, "Milwaukee 1936", rng.sample(ids, len(ids) // 4))
     return ids
 
 
@@ -46,7 +56,11 @@ def _in_sql(archive, query: str, sort: str) -> list[int]:
 
 
 QUERIES = ["street", "tram bridge", '"street tram"', "rain -kids", 'market -"rain street"',
-           "óbuda", "fount", "nothingatall", "street -street"]
+           "óbuda", "fount", "nothingatall", "street -street",
+           "keyword:Hungary", "keyword:tram", "keyword:Places|Hungary", "person:anna",
+           "person:anna keyword:budapest", "street person:anna -keyword:tram",
+           'collection:"Milwaukee 1936"', 'tram -collection:"milwaukee 1936"',
+           "keyword:tram -person:nagy -street", "-keyword:tram", "person:nobody"]
 
 
 @pytest.mark.parametrize("sort", SORT_KEYS)
@@ -55,6 +69,8 @@ def test_word_searches_match_sql_in_every_order(archive, sort: str) -> None:
     for query in QUERIES:
         assert query_ids(archive, query, sort) == _in_sql(archive, query, sort), query
     assert query_ids(archive, "street", sort)  # the fast path has something to sort
+    assert len(set(query_ids(archive, "person:anna", sort))) == len(
+        query_ids(archive, "person:anna", sort))  # two Annas on a photo: listed once
     assert sort in archive.catalog.ranks._orders  # … and it was taken, not SQL's
 
 

@@ -3,51 +3,16 @@ gives, and never a stale order after anyone — this process or another — chan
 
 from __future__ import annotations
 
-import random
 import sqlite3
 
 import pytest
 from sqlalchemy import insert, text
+from varied_catalog import fill_varied
 
 from photoarchive.catalog.models import Photo, utcnow
 from photoarchive.catalog.search import fetch_ids, refresh_fts
-from photoarchive.services import collections
 from photoarchive.services.editing import apply_values
 from photoarchive.services.photos import SORT_KEYS, ids_select, query_ids
-
-WORDS = ["street", "tram", "bridge", "market", "rain", "Óbuda", "fountain", "kids"]
-KEYWORDS = ["Places|Hungary|Budapest", "Places|Hungary|Óbuda", "Places|USA|Milwaukee",
-            "Subjects|Tram", "Subjects|Market", "tram"]
-PEOPLE = ["Anna Kovács", "Béla Nagy", "John Vachon", "Anna Smith"]
-
-
-def _fill(archive, count: int = 400, seed: int = 3) -> list[int]:
-    rng = random.Random(seed)
-    rows = []
-    for n in range(count):
-        year = rng.choice([None, 1936, 1956, 1956, 1957])
-        month = rng.randint(1, 12)
-        rows.append({
-            "path": f"/archive/roll{n % 7}/{rng.randint(0, 10**6):07d}-{n}.jpg",
-            "content_hash": f"{n:064x}", "file_size": 1, "file_mtime": 0.0,
-            "orientation": 1, "rotation": 0, "missing": False, "rating": 0, "version": 1,
-            "created_at": utcnow(), "modified_at": utcnow(),
-            "title": rng.choice([None, "Tram", "bridge", "Ábel", "zebra"]),
-            "caption": " ".join(rng.sample(WORDS, 3)) if n % 5 else None,
-            "date_earliest": f"{year}-{month:02d}-01" if year else None,
-            "date_latest": f"{year}-{month:02d}-28" if year else None,
-            "taken_at": rng.choice([None, "1956:10:23 12:00:00"])})
-    with archive.session() as session:
-        session.execute(insert(Photo), rows)
-        ids = [pid for (pid,) in session.execute(text("SELECT id FROM photo"))]
-        refresh_fts(session, ids)
-    # Keywords (hierarchical too) and people, several per photo, some shared.
-    tags = {pid: {"keywords": rng.sample(KEYWORDS, rng.randint(0, 3)),
-                  "people": rng.sample(PEOPLE, rng.randint(0, 2))} for pid in ids}
-    apply_values(archive, tags, origin="import")
-    collections.create(archive, "Milwaukee 1936")
-    collections.add(archive, "Milwaukee 1936", rng.sample(ids, len(ids) // 4))
-    return ids
 
 
 def _in_sql(archive, query: str, sort: str) -> list[int]:
@@ -65,7 +30,7 @@ QUERIES = ["street", "tram bridge", '"street tram"', "rain -kids", 'market -"rai
 
 @pytest.mark.parametrize("sort", SORT_KEYS)
 def test_word_searches_match_sql_in_every_order(archive, sort: str) -> None:
-    _fill(archive)
+    fill_varied(archive)
     for query in QUERIES:
         assert query_ids(archive, query, sort) == _in_sql(archive, query, sort), query
     assert query_ids(archive, "street", sort)  # the fast path has something to sort
@@ -75,7 +40,7 @@ def test_word_searches_match_sql_in_every_order(archive, sort: str) -> None:
 
 
 def test_an_edit_moves_the_photo_at_once(archive) -> None:
-    ids = _fill(archive)
+    ids = fill_varied(archive)
     before = query_ids(archive, "street", "date")
     last = before[-1]
     first = next(i for i in before if i != last)
@@ -90,7 +55,7 @@ def test_an_edit_moves_the_photo_at_once(archive) -> None:
 
 
 def test_another_process_changing_the_catalog_is_seen(archive) -> None:
-    _fill(archive)
+    fill_varied(archive)
     before = query_ids(archive, "tram", "title")
     moved = before[-1]
     other = sqlite3.connect(archive.path)  # stands for the command line in another process
@@ -103,15 +68,15 @@ def test_another_process_changing_the_catalog_is_seen(archive) -> None:
 
 
 def test_new_photos_are_found_and_sorted(archive) -> None:
-    _fill(archive, count=50)
+    fill_varied(archive, count=50)
     query_ids(archive, "street", "date")  # keep the order of 50
-    _fill_more = [{"path": "/archive/new.jpg", "content_hash": "f" * 64, "file_size": 1,
+    more = [{"path": "/archive/new.jpg", "content_hash": "f" * 64, "file_size": 1,
                    "file_mtime": 0.0, "orientation": 1, "rotation": 0, "missing": False,
                    "rating": 0, "version": 1, "created_at": utcnow(), "modified_at": utcnow(),
                    "caption": "street", "date_earliest": "1000-01-01",
                    "date_latest": "1000-01-01"}]
     with archive.session() as session:
-        session.execute(insert(Photo), _fill_more)
+        session.execute(insert(Photo), more)
         new_id = session.execute(text("SELECT id FROM photo WHERE path LIKE '%new.jpg'")
                                  ).scalar_one()
         refresh_fts(session, [new_id])
@@ -121,7 +86,7 @@ def test_new_photos_are_found_and_sorted(archive) -> None:
 
 
 def test_the_kept_order_refuses_unknown_ids(archive) -> None:
-    ids = _fill(archive, count=20)
+    ids = fill_varied(archive, count=20)
     ranks = archive.catalog.ranks
     seen = ranks.version()
 

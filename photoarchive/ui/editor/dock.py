@@ -26,11 +26,11 @@ from photoarchive.services.archive import Archive
 from photoarchive.services.browse import all_keywords, all_people
 from photoarchive.services.editing import ChangeSet, EditRequest, parse_value, snapshot
 from photoarchive.services.fields import normalise_list
-from photoarchive.services.photos import PhotoRecord, get_photos
+from photoarchive.services.selection import Selection, summarise
 from photoarchive.ui.commands import EditFieldsCommand
 from photoarchive.ui.editor.field_widgets import FieldEditor, error_color, muted_color
 from photoarchive.ui.editor.form import Editor, EditorForm
-from photoarchive.ui.editor.state import combine, describe, label_of, token_action
+from photoarchive.ui.editor.state import describe, label_of, token_action
 from photoarchive.ui.editor.tokens import TokenField
 
 
@@ -177,12 +177,12 @@ class EditorDock(QDockWidget):
     # --- loading -------------------------------------------------------------------------
     def _reload(self, keep_typing: bool) -> None:
         try:
-            records = get_photos(self._archive, self._ids) if self._ids else []
+            selection = summarise(self._archive, self._ids)
         except PhotoarchiveError as error:
             self._show_status(str(error), error=True)
             return
-        self._ids = [r.id for r in records]  # photos deleted meanwhile drop out
-        shown = combine(r.to_dict() for r in records)
+        self._ids = selection.ids  # photos deleted meanwhile drop out
+        shown = selection.shown
         for name, editor in self.editors.items():
             value = shown[name]
             if isinstance(editor, TokenField):
@@ -192,15 +192,15 @@ class EditorDock(QDockWidget):
                 editor.adopt(value)  # never clobber the text being typed
             else:
                 editor.set_shown(value)  # type: ignore[arg-type]
-        self.form.setEnabled(bool(records))
-        self._show_heading(records)
+        self.form.setEnabled(bool(self._ids))
+        self._show_heading(selection)
 
-    def _show_heading(self, records: list[PhotoRecord]) -> None:
-        if not records:
+    def _show_heading(self, selection: Selection) -> None:
+        record = selection.record
+        if not selection.ids:
             self.heading.setText("No photo selected")
             details = "Select photos in the grid to describe them."
-        elif len(records) == 1:
-            record = records[0]
+        elif record is not None:
             self.heading.setText(Path(record.path).name)
             identifier = record.identifier or ""
             if len(identifier) > 40:
@@ -210,7 +210,7 @@ class EditorDock(QDockWidget):
                 parts.append(f"{record.width} \u00d7 {record.height}")
             details = " \u00b7 ".join(p for p in parts if p)
         else:
-            self.heading.setText(f"{len(records)} photos selected")
+            self.heading.setText(f"{len(selection.ids):,} photos selected")
             details = ("Changes apply to all of them. Fields that differ say "
                        "\u201cMultiple values\u201d.")
         self.subheading.setText(details)

@@ -6,68 +6,23 @@ Plain Python (no widgets), so the multi-selection rules are easy to test and rea
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from photoarchive.errors import UsageError
 from photoarchive.services.datefmt import normalise_date
 from photoarchive.services.editing import parse_value
-from photoarchive.services.fields import FIELDS, FIELDS_BY_NAME, LIST_FIELDS
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One scalar field over the selection: the shared value, or `multiple` when it differs."""
-
-    value: Any = None
-    multiple: bool = False
-
-
-@dataclass(frozen=True)
-class ShownTokens:
-    """A list field over the selection: tokens on every photo, and those on only some."""
-
-    common: list[str] = field(default_factory=list)
-    partial: dict[str, int] = field(default_factory=dict)  # token -> how many photos have it
-    total: int = 0
+from photoarchive.services.fields import FIELDS_BY_NAME
+from photoarchive.services.selection import Shown, ShownTokens, shown_of_records
 
 
 def combine(records: Iterable[Mapping[str, Any]]) -> dict[str, Shown | ShownTokens]:
-    """Fold the records (`PhotoRecord.to_dict()`) of a selection into what each field shows."""
-    records = list(records)
-    shown: dict[str, Shown | ShownTokens] = {}
-    for spec in FIELDS:
-        if spec.name in LIST_FIELDS:
-            shown[spec.name] = _tokens(records, spec.name)
-            continue
-        values = [_blank_to_none(r.get(spec.name)) for r in records]
-        if not values:
-            shown[spec.name] = Shown()
-        elif all(v == values[0] for v in values[1:]):
-            shown[spec.name] = Shown(values[0])
-        else:
-            shown[spec.name] = Shown(None, multiple=True)
-    return shown
+    """Fold the records (`PhotoRecord.to_dict()`) of a selection into what each field shows
+    (`services.selection.summarise` does the same in SQL for a selection of any size)."""
+    return shown_of_records(dict(r) for r in records)
 
 
 def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
-
-
-def _tokens(records: list[Mapping[str, Any]], name: str) -> ShownTokens:
-    counts: dict[str, int] = {}
-    spelled: dict[str, str] = {}
-    for record in records:
-        for token in dict.fromkeys(record.get(name) or []):
-            key = token.casefold()
-            spelled.setdefault(key, token)
-            counts[key] = counts.get(key, 0) + 1
-    total = len(records)
-    common = [spelled[k] for k, n in counts.items() if n == total]
-    partial = {spelled[k]: n for k, n in counts.items() if n < total}
-    order = sorted(common, key=str.casefold)
-    return ShownTokens(order, dict(sorted(partial.items(), key=lambda kv: kv[0].casefold())),
-                       total)
 
 
 def as_text(name: str, value: Any) -> str:

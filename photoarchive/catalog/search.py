@@ -89,32 +89,47 @@ INDEXED_FIELDS = frozenset(f for _, fields in _FTS_SOURCES.values() for f in fie
 _FTS_COLUMNS = "rowid, " + ", ".join(_FTS_SOURCES)
 _FTS_SELECT = ("SELECT p.id, " + ",\n       ".join(sql for sql, _ in _FTS_SOURCES.values())
                + "\n  FROM photo AS p")
+#: ``IN`` a set of photo ids given as one JSON array (no statement grows with the set).
+_IN_IDS = "IN (SELECT value FROM json_each(:ids))"
+
+
+def id_list(ids: Iterable[int]) -> str:
+    """A set of ids as the one parameter `in_id_list` reads: a JSON array."""
+    return json.dumps([int(i) for i in ids])
+
+
+def in_id_list(column: ColumnElement[int], name: str = "ids") -> ColumnElement[bool]:
+    """``column IN`` the ids bound to `name` as an `id_list`, read by SQLite's ``json_each``:
+    one parameter however many ids, so a statement is neither re-made for each size of set
+    nor split at the driver's limit of parameters."""
+    values = func.json_each(bindparam(name)).table_valued("value")
+    return column.in_(select(values.c.value))
 _INSERT_ALL = text(f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT}")
-_INSERT_IDS = text(
-    f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT} WHERE p.id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_DELETE_IDS = text("DELETE FROM photo_fts WHERE rowid IN :ids").bindparams(
-    bindparam("ids", expanding=True))
+_INSERT_IDS = text(f"INSERT INTO photo_fts ({_FTS_COLUMNS}) {_FTS_SELECT} WHERE p.id {_IN_IDS}")
+_DELETE_IDS = text(f"DELETE FROM photo_fts WHERE rowid {_IN_IDS}")
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+def _chunks(ids: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """The ids, without duplicates, in ascending chunks of `CHUNK`: each its length and
+    the JSON array of its ids."""
     unique = sorted({int(i) for i in ids})
     for start in range(0, len(unique), CHUNK):
-        yield unique[start:start + CHUNK]
+        chunk = unique[start:start + CHUNK]
+        yield len(chunk), id_list(chunk)
 
 
 @lru_cache(maxsize=64)
 def _update_columns(columns: tuple[str, ...]) -> TextClause:
     """``UPDATE photo_fts`` of just these index columns, from the photos' current state.
 
-    FTS5 still re-tokenises the whole row, but in rowid order into one pending segment
-    per transaction, and the unchanged columns come from its own copy of the text instead
-    of being made again (the keyword and people lists are subqueries)."""
+    FTS5 still re-tokenises the whole row (the old text to delete it, the new to add it),
+    but row by row in rowid order, into one pending segment per transaction, and the
+    unchanged columns come from its own copy of the text instead of being made again (the
+    keyword and people columns are subqueries)."""
     sets = ", ".join(f"{c} = s.{c}" for c in columns)
     made = ", ".join(f"{_FTS_SOURCES[c][0]} AS {c}" for c in columns)
     return text(f"UPDATE photo_fts SET {sets} FROM (SELECT p.id AS id, {made} FROM photo AS p "
-                "WHERE p.id IN :ids) AS s WHERE photo_fts.rowid = s.id").bindparams(
-        bindparam("ids", expanding=True))
+                f"WHERE p.id {_IN_IDS}) AS s WHERE photo_fts.rowid = s.id")
 
 
 def fts_columns(fields: Iterable[str]) -> tuple[str, ...]:
@@ -129,17 +144,17 @@ def refresh_fts(session: Session, photo_ids: Iterable[int],
     """Re-index these photos from the current tables (ids of deleted photos are removed).
 
     With `fields`, the photo fields that changed, only the index columns made of them are
-    rewritten, and not at all when none is indexed. A photo missing from the index, or no
-    longer in the catalog, is then found by the row count and handled as without `fields`.
+    rewritten, and nothing when none is indexed. A photo missing from the index, or no
+    longer in the catalog, is noticed by the row count and re-indexed as without `fields`.
     """
     session.flush()
     columns = None if fields is None else fts_columns(fields)
     if columns == ():
         return
-    for chunk in _chunks(photo_ids):
+    for count, chunk in _chunks(photo_ids):
         if columns is not None:
             updated = session.execute(_update_columns(columns), {"ids": chunk}).rowcount
-            if updated == len(chunk):
+            if updated == count:
                 continue
         session.execute(_DELETE_IDS, {"ids": chunk})
         session.execute(_INSERT_IDS, {"ids": chunk})
@@ -148,7 +163,7 @@ def refresh_fts(session: Session, photo_ids: Iterable[int],
 def remove_fts(session: Session, photo_ids: Iterable[int]) -> None:
     """Drop these photos from the index."""
     session.flush()
-    for chunk in _chunks(photo_ids):
+    for _, chunk in _chunks(photo_ids):
         session.execute(_DELETE_IDS, {"ids": chunk})
 
 

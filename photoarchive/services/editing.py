@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,11 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Edit, Keyword, Person, Photo, utcnow
-from photoarchive.catalog.search import refresh_fts
+from photoarchive.catalog.search import INDEXED_FIELDS, refresh_fts
 from photoarchive.errors import UsageError
 from photoarchive.media.dates import parse_date
 from photoarchive.services.archive import Archive
-from photoarchive.services.edit_store import PhotoState, load_state, write_changes
+from photoarchive.services.edit_store import LogEntry, PhotoState, load_state, write_changes
 from photoarchive.services.fields import (
     FIELDS_BY_NAME,
     LIST_FIELDS,
@@ -218,44 +219,60 @@ class _Edit:
         self.user = _user()
         self.now: datetime = utcnow()
         self.columns: dict[int, dict[str, Any]] = {}  # photo → changed columns and lists
-        self.log: list[dict[str, Any]] = []
+        self.log: list[LogEntry] = []
         self.changes = ChangeSet()
+        self._orders: dict[tuple[str, ...], list[str]] = {}  # names → checked, in order
+
+    def _order(self, names: tuple[str, ...]) -> list[str]:
+        """`names` checked (an unknown one is a UsageError), date first, so an explicit
+        date_display in the same edit wins over the derived one."""
+        order = self._orders.get(names)
+        if order is None:
+            for name in names:
+                if name not in FIELDS_BY_NAME:
+                    field_spec(name)  # raises the usual UsageError
+            order = self._orders[names] = sorted(names, key=lambda n: (n != "date", n))
+        return order
 
     def photo(self, pid: int, state: PhotoState, wanted: Mapping[str, Value]) -> None:
         """Compare one photo's `wanted` values with its `state` (updated in place)."""
-        # date first, so an explicit date_display in the same edit wins over the derived one.
-        for name in sorted(wanted, key=lambda n: (n != "date", n)):
-            if name not in FIELDS_BY_NAME:
-                field_spec(name)  # raises the usual UsageError
+        changed: dict[str, Any] | None = None
+        for name in self._order(tuple(wanted)):
             old, old_display = state[name], state.get("date_display")
             columns = changed_columns(name, wanted[name], old)
             if columns is None:
                 continue
             state.update(columns)
-            self.columns.setdefault(pid, {}).update(columns)
-            self._log(pid, name, _as_log(old), _as_log(state[name]))
+            if changed is None:
+                changed = self.columns.setdefault(pid, {})
+            changed.update(columns)
+            self.log.append((pid, name, _as_log(old), _as_log(state[name])))
             if name == "date" and state["date_display"] != old_display:
-                self._log(pid, "date_display", old_display, state["date_display"])
+                self.log.append((pid, "date_display", old_display, state["date_display"]))
                 self.changes.fields.add("date_display")
-            self.changes.photo_ids.add(pid)
             self.changes.fields.add(name)
-
-    def _log(self, pid: int, name: str, old: str | None, new: str | None) -> None:
-        self.log.append({"at": self.now, "photo_id": pid, "field": name, "old": old,
-                         "new": new, "origin": self.origin, "user": self.user})
+        if changed is not None:
+            self.changes.photo_ids.add(pid)
 
     def finish(self, session: Session) -> ChangeSet:
         """Write the values, the edit log and the search index; the ChangeSet."""
         if self.changes.photo_ids:
-            write_changes(session, self.columns, self.log, self.now)
-            refresh_fts(session, self.changes.photo_ids)
+            write_changes(session, self.columns, self.log, self.now, self.origin, self.user)
+            # Re-index only the photos whose indexed text changed, and only those columns.
+            indexed: dict[frozenset[str], list[int]] = defaultdict(list)
+            for pid, columns in self.columns.items():
+                changed = INDEXED_FIELDS.intersection(columns)
+                if changed:
+                    indexed[frozenset(changed)].append(pid)
+            for changed, pids in indexed.items():
+                refresh_fts(session, pids, fields=changed)
         return self.changes
 
 
 def _user() -> str | None:
     try:
         return getpass.getuser()
-    except Exception:
+    except (ImportError, KeyError, OSError):  # no login name, no passwd entry
         return None
 
 

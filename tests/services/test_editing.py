@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
-from photoarchive.catalog.models import Edit, Keyword, Person, Photo
+from photoarchive.catalog.models import Edit, Keyword, Person, Photo, utcnow
+from photoarchive.catalog.search import rebuild_fts, refresh_fts
 from photoarchive.errors import InvalidDate, NotFound, UsageError
 from photoarchive.services.editing import EditRequest, apply_edits, apply_values, snapshot
 from photoarchive.services.photos import get_photo, query_ids
@@ -149,3 +150,65 @@ def test_a_new_keyword_is_created_once_for_the_selection(archive, three_photos) 
 def test_snapshot_of_an_unknown_photo(archive, three_photos) -> None:
     with pytest.raises(NotFound, match="999"):
         snapshot(archive, [three_photos[0], 999], ["caption"])
+
+
+def _fts_in_step(archive) -> None:
+    """FTS5's own check, and the index equal to what a rebuild from the tables makes."""
+    query = text("SELECT rowid, * FROM photo_fts ORDER BY rowid")
+    with archive.session() as session:
+        session.execute(text(
+            "INSERT INTO photo_fts (photo_fts, rank) VALUES ('integrity-check', 1)"))
+        kept = session.execute(query).all()
+        rebuild_fts(session)
+        assert session.execute(query).all() == kept
+
+
+def test_search_follows_an_edit_and_its_undo(archive, three_photos) -> None:
+    before = snapshot(archive, three_photos, ["caption", "headline", "keywords", "date"])
+    apply_edits(archive, three_photos[:2], EditRequest(
+        set_values={"caption": "Tramway depot", "headline": "Óbuda", "date": "1956"},
+        add_keywords=["Places|Hungary|Budapest"]))
+    assert query_ids(archive, "tramway obuda budapest") == three_photos[:2]
+    assert query_ids(archive, "caption") == three_photos[2:]
+    assert query_ids(archive, "street") == three_photos  # the title, not edited, still found
+    _fts_in_step(archive)
+    apply_edits(archive, three_photos, EditRequest(set_values={"date": "1957", "rating": 2}))
+    _fts_in_step(archive)  # no indexed field: the index is not touched, and still right
+    apply_values(archive, before)
+    assert query_ids(archive, "caption") == three_photos
+    assert query_ids(archive, "tramway") == query_ids(archive, "budapest") == []
+    _fts_in_step(archive)
+
+
+def test_large_selection_edit_and_undo(archive) -> None:
+    """More photos than one statement chunk, as the window's undo of a big selection."""
+    count = 1_234
+    with archive.session() as session:
+        session.execute(insert(Photo), [
+            {"path": f"roll/{i}.jpg", "content_hash": f"{i:064x}", "file_size": 1,
+             "file_mtime": 0.0, "orientation": 1, "rotation": 0, "missing": False,
+             "rating": 0, "version": 1, "caption": None if i % 10 == 0 else f"frame{i} pier",
+             "title": f"Roll {i}", "created_at": utcnow(), "modified_at": utcnow()}
+            for i in range(count)])
+        ids = list(session.scalars(select(Photo.id).order_by(Photo.id)))
+        refresh_fts(session, ids)
+    before = snapshot(archive, ids, ["caption"])
+    versions = {pid: row[1] for pid, row in _rows(archive, ids).items()}
+    changes = apply_edits(archive, ids, EditRequest(set_values={"caption": "Harbour"}),
+                          origin="gui")
+    assert changes.photo_ids == set(ids)
+    assert len(query_ids(archive, "harbour")) == count and query_ids(archive, "pier") == []
+    undone = apply_values(archive, before, origin="gui")
+    assert undone.photo_ids == set(ids) and undone.fields == {"caption"}
+    assert snapshot(archive, ids, ["caption"]) == before
+    after = _rows(archive, ids)
+    assert all(after[pid][1] == versions[pid] + 2 for pid in ids)
+    assert query_ids(archive, "harbour") == [] and len(query_ids(archive, "pier")) == 1_110
+    assert query_ids(archive, "frame617") == [ids[617]]
+    with archive.reader() as session:
+        logged = session.execute(select(Edit.photo_id, Edit.old, Edit.new)
+                                 .where(Edit.origin == "gui").order_by(Edit.id)).all()
+    assert len(logged) == 2 * count
+    assert logged[count + 617] == (ids[617], "Harbour", "frame617 pier")
+    assert logged[count] == (ids[0], "Harbour", None)
+    _fts_in_step(archive)

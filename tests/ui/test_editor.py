@@ -452,3 +452,20 @@ def test_pause_in_typing_saves_and_a_deferred_selection_still_refocuses(qtbot, d
                    Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dock.selection() == [ids[1]], timeout=2000)
     assert dock.editors["headline"].has_input_focus()
+
+
+def test_thousands_of_partial_keywords_show_the_commonest_as_chips(qtbot, dock):
+    from photoarchive.services.selection import ShownTokens
+    from photoarchive.ui.editor.tokens import MAX_CHIPS
+
+    field = dock.editors["keywords"]
+    partial = {f"Place {n:04d}": 1 + n % 7 for n in range(3000)}
+    field.set_shown(ShownTokens(["Budapest"], partial, 100))
+    chips = field.tokens()
+    assert len(chips) == MAX_CHIPS and "Budapest" in chips
+    assert all(partial[t] == 7 for t in chips if t != "Budapest")  # the commonest
+    assert not field.more.isHidden()
+    assert field.more.text() == (f"\u2026 and {3000 - MAX_CHIPS + 1:,} more keywords on some "
+                                 "of the selected photos")
+    field.set_shown(ShownTokens(["Budapest"], {"Óbuda": 2}, 3))
+    assert field.tokens() == ["Budapest", "Óbuda"] and field.more.isHidden()

@@ -102,6 +102,10 @@ class FlowLayout(QLayout):
         return y + line - rect.y()
 
 
+#: At most this many chips in one field; more tokens on some photos are only counted.
+MAX_CHIPS = 60
+
+
 class TokenChip(QFrame):
     """One keyword or person; partial chips (on some photos only) offer "add to all"."""
 
@@ -191,6 +195,9 @@ class TokenField(QWidget):
         layout.setSpacing(3)
         layout.addWidget(self.label)
         layout.addWidget(self.chips)
+        self.more = QLabel(self)
+        self.more.hide()
+        layout.addWidget(self.more)
         layout.addWidget(self.input)
         layout.addWidget(self.note)
         self.input.textEdited.connect(self._edited)
@@ -206,7 +213,15 @@ class TokenField(QWidget):
             chip.hide()
             chip.deleteLater()
         self._chips = []
-        counts = {t: shown.total for t in shown.common} | shown.partial
+        # A large selection can carry thousands of keywords and names on some photos: the
+        # commonest are shown as chips, the rest counted (a chip is a few widgets each).
+        room = max(0, MAX_CHIPS - len(shown.common))
+        commonest = sorted(shown.partial.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        counts = {t: shown.total for t in shown.common} | dict(commonest[:room])
+        hidden = len(shown.partial) - min(room, len(shown.partial))
+        noun = ("keyword" if self.name == "keywords" else "name") + ("" if hidden == 1 else "s")
+        self.more.setText(f"\u2026 and {hidden:,} more {noun} on some of the selected photos")
+        self.more.setVisible(hidden > 0)
         for token in sorted(counts, key=str.casefold):
             chip = TokenChip(token, counts[token], shown.total, self.chips)
             chip.remove_clicked.connect(lambda t: self.tokens_removed.emit(self, [t]))

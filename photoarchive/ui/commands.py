@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from photoarchive.errors import PhotoarchiveError
 from photoarchive.services.archive import Archive
+from photoarchive.services.browse import rotate
 from photoarchive.services.editing import (
     ChangeSet,
     EditRequest,
@@ -174,3 +175,34 @@ class ApplyValuesCommand(QUndoCommand):
             return
         if self.on_change is not None:
             self.on_change(self.changes)
+
+
+class RotateCommand(QUndoCommand):
+    """Turning photos by quarter turns (the catalog's rotation; originals untouched) as one
+    undo step; undo turns them back. `on_turned` gets each photo's new rotation."""
+
+    def __init__(self, archive: Archive, ids: Iterable[int], quarter_turns: int,
+                 on_turned: Callable[[dict[int, int]], None],
+                 on_error: Callable[[PhotoarchiveError], None] | None = None) -> None:
+        self.ids = list(ids)
+        way = "right" if quarter_turns > 0 else "left"
+        count = len(self.ids)
+        super().__init__(f"Rotate {way}" + (f" ({count} photos)" if count > 1 else ""))
+        self.archive, self.quarter_turns = archive, quarter_turns
+        self.on_turned, self.on_error = on_turned, on_error
+
+    def redo(self) -> None:
+        self._turn(self.quarter_turns)
+
+    def undo(self) -> None:
+        self._turn(-self.quarter_turns)
+
+    def _turn(self, quarter_turns: int) -> None:
+        try:
+            turned = rotate(self.archive, self.ids, quarter_turns)
+        except PhotoarchiveError as error:
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(error)
+            return
+        self.on_turned(turned)

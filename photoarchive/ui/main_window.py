@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 from photoarchive.errors import PhotoarchiveError
 from photoarchive.services import collections
 from photoarchive.services.archive import Archive
-from photoarchive.services.browse import reorder_collection, rotate, sidebar_counts
+from photoarchive.services.browse import reorder_collection, sidebar_counts
 from photoarchive.settings import Settings
+from photoarchive.ui.commands import RotateCommand
 from photoarchive.ui.dialogs.about import show_about
 from photoarchive.ui.dialogs.catalogs import choose_catalog, fill_recent_menu
 from photoarchive.ui.dialogs.collection import ChooseCollectionDialog
@@ -322,8 +323,13 @@ class MainWindow(QMainWindow):
         ids = [i for i in ids if i is not None]
         if not ids:
             return
-        turned = rotate(self.archive, ids, quarter_turns)
-        self.model.refresh(ids)
+        self.undo_stack.push(RotateCommand(
+            self.archive, ids, quarter_turns, self._turned,
+            on_error=lambda error: self.statusBar().showMessage(str(error), 8000)))
+
+    def _turned(self, turned: dict[int, int]) -> None:
+        """Photos were turned (or turned back by an undo): repaint them where shown."""
+        self.model.refresh(list(turned))
         if self.viewer_shown and self.viewer.photo_id in turned:
             self.viewer.set_rotation(turned[self.viewer.photo_id])
 

@@ -68,6 +68,16 @@ def test_rotation_is_stored_in_the_catalog(qtbot, sample_window) -> None:
     window.select_ids(window.model.ids[:3])
     window.left_action.trigger()
     assert [get_photo(window.archive, i).rotation for i in window.model.ids[:3]] == [0, 270, 270]
+    # Each turn is one undo step: undo the grid's turn, then one of the viewer's.
+    assert window.undo_stack.undoText() == "Rotate left (3 photos)"
+    window.undo_stack.undo()
+    assert [get_photo(window.archive, i).rotation for i in window.model.ids[:3]] == [90, 0, 0]
+    assert window.model.tile(window.model.row_of(target)).rotation == 90
+    window.undo_stack.undo()
+    assert get_photo(window.archive, target).rotation == 180
+    window.undo_stack.redo()
+    window.undo_stack.redo()
+    assert [get_photo(window.archive, i).rotation for i in window.model.ids[:3]] == [0, 270, 270]
     reopened = open_archive(window.archive.path)
     try:
         assert get_photo(reopened, target).rotation == 0

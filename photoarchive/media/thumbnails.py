@@ -1,7 +1,8 @@
 """Thumbnails: small sRGB JPEGs, cached on disk by content hash.
 
 `make_thumbnail` is a pure function over a path (safe in worker threads and processes);
-`write_thumbnail` writes atomically so readers never see a half-written file.
+`write_thumbnail` writes atomically so readers never see a half-written file;
+`decode_thumbnail` reads one back for display, decoding no more detail than is shown.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import io
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -20,6 +22,8 @@ from photoarchive.media.decode import DEFAULT_MAX_PIXELS, load_oriented
 __all__ = [
     "THUMBNAIL_QUALITY",
     "THUMBNAIL_SIZE",
+    "ThumbnailPixels",
+    "decode_thumbnail",
     "encode_thumbnail",
     "make_thumbnail",
     "thumbnail_file",
@@ -105,3 +109,41 @@ def write_thumbnail(cache_dir: Path, content_hash: str, data: bytes) -> Path:
             pass
         raise
     return target
+
+
+@dataclass(frozen=True)
+class ThumbnailPixels:
+    """A thumbnail decoded for display: `data` is RGB, 3 bytes a pixel, rows packed, of
+    `width` x `height` pixels, to be shown at `shown` (the caller scales it: a JPEG by
+    less than half)."""
+
+    data: bytes
+    width: int
+    height: int
+    shown: tuple[int, int]
+
+
+def decode_thumbnail(path: Path | str, size: int = 0) -> ThumbnailPixels:
+    """Decode a cached thumbnail to be shown fitted in `size` x `size` (as stored when
+    `size` is 0 or not smaller).
+
+    A JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) still at least as large
+    as the shown size: libjpeg skips the detail a smaller tile cannot show, and the rest
+    (less than halving) is left to the caller. Pillow releases the GIL while decoding, so
+    threads decode side by side. Raises MediaError.
+    """
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+            shown = (width, height)
+            if size > 0 and max(width, height) > size:
+                scale = min(size / width, size / height)
+                shown = (max(1, round(width * scale)), max(1, round(height * scale)))
+                if img.format == "JPEG":
+                    img.draft("RGB", shown)
+            rgb = img.convert("RGB") if img.mode != "RGB" else img
+            rgb.load()
+            return ThumbnailPixels(rgb.tobytes(), rgb.width, rgb.height, shown)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        name = Path(path).name
+        raise MediaError(f"The cached thumbnail {name} cannot be read ({exc}).") from exc

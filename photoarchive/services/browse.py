@@ -24,7 +24,13 @@ from photoarchive.catalog.models import (
 )
 from photoarchive.errors import MediaError, NotFound
 from photoarchive.media.decode import load_oriented
-from photoarchive.media.thumbnails import make_thumbnail, thumbnail_file, write_thumbnail
+from photoarchive.media.thumbnails import (
+    ThumbnailPixels,
+    decode_thumbnail,
+    make_thumbnail,
+    thumbnail_file,
+    write_thumbnail,
+)
 from photoarchive.services.archive import Archive
 from photoarchive.services.photos import query_ids
 
@@ -218,6 +224,13 @@ def ensure_thumbnail(thumbnail_dir: Path, path: str, content_hash: str) -> Path:
             raise MediaError(f"The file is missing: {path}")
         write_thumbnail(thumbnail_dir, content_hash, make_thumbnail(Path(path)))
     return target
+
+
+def thumbnail_pixels(thumbnail_dir: Path, path: str, content_hash: str,
+                     size: int = 0) -> ThumbnailPixels:
+    """The cached thumbnail (made first if missing) decoded to be shown fitted in `size` x
+    `size` (`media.thumbnails.decode_thumbnail`). Safe in any thread; raises MediaError."""
+    return decode_thumbnail(ensure_thumbnail(thumbnail_dir, path, content_hash), size)
 
 
 def viewer_pixels(path: str, max_size: int | None = None) -> tuple[bytes, int, int]:

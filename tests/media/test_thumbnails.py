@@ -1,4 +1,5 @@
-"""Thumbnail bytes, cache layout, atomic writes, and use from worker processes."""
+"""Thumbnail bytes, cache layout, atomic writes, reading back for display, and use from
+worker processes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from photoarchive.media.decode import probe
 from photoarchive.media.metadata import read_metadata
 from photoarchive.media.thumbnails import (
     THUMBNAIL_SIZE,
+    decode_thumbnail,
     make_thumbnail,
     thumbnail_file,
     write_thumbnail,
@@ -96,3 +98,46 @@ def test_results_and_errors_cross_process_boundaries(corpus):
     assert thumb[:2] == b"\xff\xd8" and meta.fields["title"] == "Communications"
     assert isinstance(error, MediaError) and "truncated" in str(error)
     assert pickle.loads(pickle.dumps(meta)) == meta
+
+
+def _gradient(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
+    img = Image.linear_gradient("L").resize(size)
+    return img if mode == "L" else Image.merge("RGB", (img, img.transpose(
+        Image.Transpose.FLIP_LEFT_RIGHT), img.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+
+
+def test_decode_thumbnail_decodes_no_more_detail_than_is_shown(tmp_path, corpus):
+    path = write_thumbnail(tmp_path, HASH, make_thumbnail(corpus / "Landscape_6.jpg"))
+    whole = decode_thumbnail(path)
+    assert (whole.width, whole.height) == whole.shown == (400, 267)
+    assert len(whole.data) == 400 * 267 * 3
+    for size, shown in ((180, (180, 120)), (120, (120, 80)), (60, (60, 40)), (30, (30, 20))):
+        pixels = decode_thumbnail(path, size)
+        assert pixels.shown == shown
+        # JPEG DCT scaling: at least the shown size, less than twice it.
+        assert shown[0] <= pixels.width < 2 * shown[0] and shown[1] <= pixels.height
+        assert pixels.width < 400 and len(pixels.data) == pixels.width * pixels.height * 3
+    assert decode_thumbnail(path, 400).shown == (400, 267) == decode_thumbnail(path, 999).shown
+    # Colours survive: the top-left pixel of the reduced image is the whole one's, nearly.
+    small = decode_thumbnail(path, 180)
+    assert all(abs(a - b) < 40 for a, b in zip(small.data[:3], whole.data[:3], strict=True))
+
+
+def test_decode_thumbnail_of_other_modes_and_formats(tmp_path):
+    grey = tmp_path / "grey.jpg"
+    _gradient((300, 200), "L").save(grey, quality=85)
+    pixels = decode_thumbnail(grey, 100)
+    assert pixels.shown == (100, 67) and len(pixels.data) == pixels.width * pixels.height * 3
+    png = tmp_path / "plain.png"
+    _gradient((300, 200)).save(png)
+    pixels = decode_thumbnail(png, 100)  # no DCT scaling: the caller reduces it all
+    assert (pixels.width, pixels.height) == (300, 200) and pixels.shown == (100, 67)
+
+
+def test_decode_thumbnail_reports_a_damaged_file(tmp_path):
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8 not really a jpeg")
+    with pytest.raises(MediaError, match="bad.jpg"):
+        decode_thumbnail(bad, 100)
+    with pytest.raises(MediaError):
+        decode_thumbnail(tmp_path / "missing.jpg")

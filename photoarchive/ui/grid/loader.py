@@ -1,35 +1,42 @@
 """Thumbnails for the grid: read (or made) on a thread pool, cached as pixmaps, bounded.
 
-A worker reads the cached thumbnail JPEG into a `QImage`, making it first with
-`services.browse.ensure_thumbnail` when it is missing, and scales it there to the size the
-grid paints (`set_size`), so painting a tile never scales pixels; the GUI thread only
-turns it into a `QPixmap`. The cache holds pixmaps per (content, size): after a zoom, a
+A worker decodes the cached thumbnail JPEG (`services.browse.thumbnail_pixels`, making it
+first when it is missing) at the smallest JPEG scale that still covers the size the grid
+paints (`set_size`), and finishes the scaling into a `QImage` there, so painting a tile
+never scales pixels; the GUI thread only turns it into a `QPixmap`. The decoding is
+Pillow's (libjpeg-turbo), which releases the GIL: the workers decode side by side, and the
+GUI thread runs meanwhile. The cache holds pixmaps per (content, size): after a zoom, a
 tile shows the old size (scaled while painting) until its new size arrives.
 
 What a paint asks for is queued together once the paint is over; a few workers (one
 task each, for as long as there is work) take from the queue: the newest paint's tiles
 first, in the order they were painted (top-left first). Requests that pile up while the
-user scrolls are dropped, so the tiles in view always come next. Few tasks and no work
-started mid-paint keep the GUI thread and the workers from trading the GIL at every step.
+user scrolls are dropped, so the tiles in view always come next. Few tasks, no work
+started mid-paint and results handed over a batch at a time keep the GUI thread and the
+workers from trading the GIL at every step.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter, QPixmap
 
-from photoarchive.errors import MediaError
-from photoarchive.services.browse import ensure_thumbnail
+from photoarchive.services.browse import thumbnail_pixels
 from photoarchive.ui.workers import Task, Workers
 
 MAX_PENDING = 160
 CACHE_BYTES = 256 * 1024 * 1024
-THREADS = 4
-DELIVER_BATCH = 4  # thumbnails a worker hands over at once (fewer wake-ups of the GUI)
+THREADS = min(4, max(2, QThread.idealThreadCount()))  # decoding threads: one per core
+DELIVER_SECONDS = 0.02  # a worker hands its thumbnails over at most this often (each
+# delivery wakes the GUI thread; the view repaints arrivals every 60 ms at most anyway)
+PAUSE_LIMIT = 0.5  # seconds a worker waits for a paint to end, at most
 _KEEP_SIZES = 3  # sizes whose pixmaps may stand in while the current size loads
 
 Key = tuple[str, int]  # content hash, size in device pixels (0: as stored)
@@ -39,37 +46,24 @@ def read_thumbnail(thumbnail_dir: Path, path: str, content_hash: str,
                    size: int = 0) -> QImage:
     """Worker side: the thumbnail as a QImage (made and cached first if missing), fitted
     in `size` x `size` pixels when `size` is given and smaller than the thumbnail."""
-    file = ensure_thumbnail(thumbnail_dir, path, content_hash)
-    reader = QImageReader(str(file))
-    full = reader.size()
-    target = QSize()
-    if size > 0 and full.isValid() and max(full.width(), full.height()) > size:
-        scale = min(size / full.width(), size / full.height())  # as the delegate places it
-        target = QSize(max(1, round(full.width() * scale)), max(1, round(full.height() * scale)))
-        # Let the JPEG decoder skip detail (DCT scaling by 1/2, 1/4, 1/8) while the
-        # result stays at least as large as the target; the rest is a smooth scale.
-        step = 1
-        while step < 8 and full.width() // (2 * step) >= target.width() and \
-                full.height() // (2 * step) >= target.height():
-            step *= 2
-        if step > 1:
-            reader.setScaledSize(QSize(full.width() // step, full.height() // step))
-    image = reader.read()
-    if image.isNull():
-        raise MediaError(f"The cached thumbnail {file} cannot be read.")
-    if target.isValid() and image.size() != target:
-        if image.width() < 2 * target.width() and image.height() < 2 * target.height():
-            # Less than halving (the DCT scaling did the rest): bilinear is as good as
-            # Qt's smooth scaling here, at a quarter of the cost.
-            scaled = QImage(target, QImage.Format.Format_RGB32)
-            painter = QPainter(scaled)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(scaled.rect(), image)
-            painter.end()
-            return scaled
-        image = image.scaled(target, Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
-    return image
+    pixels = thumbnail_pixels(thumbnail_dir, path, content_hash, size)
+    width, height = pixels.shown
+    source = QImage(pixels.data, pixels.width, pixels.height, 3 * pixels.width,
+                    QImage.Format.Format_RGB888)  # borrows `pixels.data`: copied below
+    if (width, height) == (pixels.width, pixels.height):
+        return source.convertToFormat(QImage.Format.Format_RGB32)
+    if pixels.width < 2 * width and pixels.height < 2 * height:
+        # Less than halving (the JPEG's DCT scaling did the rest): bilinear is as good as
+        # Qt's smooth scaling here, at a quarter of the cost.
+        scaled = QImage(width, height, QImage.Format.Format_RGB32)
+        painter = QPainter(scaled)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(scaled.rect(), source)
+        painter.end()
+        return scaled
+    return source.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation).convertToFormat(
+                             QImage.Format.Format_RGB32)
 
 
 class ThumbnailLoader(QObject):
@@ -92,6 +86,9 @@ class ThumbnailLoader(QObject):
         self._asked: dict[Key, str] = {}  # asked for during this paint: key -> path
         self._dropped: set[Key] = set()  # no longer wanted, maybe still queued
         self._lock = threading.Lock()  # guards _queue and _loading, shared with the workers
+        self._painting = 0  # nested `paused()` blocks on the GUI thread
+        self._go = threading.Event()  # clear while the GUI thread paints: workers wait
+        self._go.set()
         self._queue: list[tuple[Key, str]] = []  # served from the end
         self._loading: set[Key] = set()  # taken from the queue by a worker, not arrived
         self._running = 0  # worker tasks started and not ended
@@ -155,7 +152,25 @@ class ThumbnailLoader(QObject):
             self._cache_bytes -= _size(self._cache.pop(key))
         self._failed.pop(content_hash, None)
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold the workers back between two thumbnails while the GUI thread paints.
+
+        A worker needs the GIL now and then (Pillow's parsing, Qt's wrappers); beside a
+        paint, every such moment makes the GUI thread wait for the GIL at its next Qt
+        call, and a paint of 60 tiles took several times as long. Decoding loses the few
+        milliseconds of a paint instead."""
+        self._painting += 1
+        self._go.clear()
+        try:
+            yield
+        finally:
+            self._painting -= 1
+            if not self._painting:
+                self._go.set()
+
     def shutdown(self) -> None:
+        self._go.set()
         self._start_timer.stop()
         with self._lock:
             self._queue.clear()
@@ -208,9 +223,12 @@ class ThumbnailLoader(QObject):
     # -- worker side -------------------------------------------------------------------------
     def _serve(self, task: Task) -> None:
         """A worker: load queued thumbnails until the queue is empty (or cancelled).
-        Results go to the GUI thread a few at a time: every delivery wakes it up."""
+        Results go to the GUI thread in batches (every delivery wakes it up): when the
+        queue is empty, or every DELIVER_SECONDS while it is not."""
         done: list[tuple[Key, QImage | None, str | None]] = []
+        delivered = time.monotonic()
         while not task.cancel.cancelled:
+            self._go.wait(PAUSE_LIMIT)  # not while the GUI thread paints
             with self._lock:
                 key, path = self._queue.pop() if self._queue else (None, "")
                 if key is not None:
@@ -223,9 +241,10 @@ class ThumbnailLoader(QObject):
                              None))
             except Exception as exc:
                 done.append((key, None, str(exc) or exc.__class__.__name__))
-            if len(done) >= DELIVER_BATCH or not left:
+            now = time.monotonic()
+            if not left or now - delivered >= DELIVER_SECONDS:
                 task.emit_partial(done)
-                done = []
+                done, delivered = [], now
         if done:
             task.emit_partial(done)
 

@@ -1,8 +1,8 @@
 """What keeps the window fast at archive scale (issue 6, figure 5), checked as behaviour:
 a layout of 100,000 rows that never asks Python about a row, tiles that fill their cells,
-thumbnails scaled once to the tile and repainting only their tile, each decoded once, a
-sidebar whose long lists are listed when opened, and a first page that waits for neither
-the sidebar's counts nor the editor."""
+thumbnails scaled once to the tile and repainting only their tile, each decoded once and
+not beside a paint, a sidebar whose long lists are listed when opened, and a first page
+that waits for neither the sidebar's counts nor the editor."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from photoarchive.services.photos import count
 from photoarchive.ui import main_window
 from photoarchive.ui.editor.dock import EditorDock
 from photoarchive.ui.grid import PhotoGridModel
+from photoarchive.ui.grid.delegate import PADDING
 from photoarchive.ui.grid.loader import ThumbnailLoader
 from photoarchive.ui.sidebar import ALL_PHOTOS, FILL_BATCH, Sidebar, Source
 
@@ -215,3 +216,104 @@ def test_the_first_page_waits_for_neither_the_counts_nor_the_editor(
     assert first["paint"] <= first["editor"]  # the editor loads once the grid is painted
     assert window.editor.selection() == window.grid.selected_ids() == [window.model.ids[0]]
     assert window.sidebar.count_of(ALL_PHOTOS) == 12
+
+
+def test_the_workers_wait_while_the_grid_paints(qtbot, sample_archive) -> None:
+    # Decoding beside a paint made the paint several times slower (the two threads trade
+    # the GIL at every Qt call): workers hold back between thumbnails while it lasts.
+    tiles = grid_rows(sample_archive, list(range(1, 13)))
+    loader = ThumbnailLoader(sample_archive.thumbnail_dir)
+    try:
+        loader.set_size(120)
+        with loader.paused():
+            for tile in tiles:
+                loader.pixmap(tile.content_hash, tile.path)
+            loader.start_asked()
+            qtbot.wait(200)  # events are processed: results would be delivered
+            assert loader.pending == len(tiles)
+            assert not any(loader.known(t.content_hash) for t in tiles)
+        qtbot.waitUntil(lambda: loader.pending == 0, timeout=10_000)
+        assert all(loader.known(t.content_hash) for t in tiles)
+        assert not any(loader.failure(t.content_hash) for t in tiles)
+    finally:
+        loader.shutdown()
+
+
+def test_a_paint_does_not_wait_for_its_thumbnails_to_start_decoding(
+        qtbot, sample_window) -> None:
+    # The workers start once the paint that asked is over, and the tiles painted with a
+    # placeholder are repainted, with their photo, once it has arrived.
+    window = sample_window
+    grid, model, loader = window.grid, window.model, window.loader
+    _settled(qtbot, window)
+    tile = model.tile(2)
+    loader.forget(tile.content_hash)
+    paints = _Paints()
+    grid.viewport().installEventFilter(paints)
+    grid.viewport().repaint()
+    assert loader.pending == 1 and loader._running == 0  # asked for, not started yet
+    qtbot.waitUntil(lambda: loader.known(tile.content_hash), timeout=10_000)
+    qtbot.waitUntil(lambda: len(paints.rects) >= 2, timeout=5000)  # the photo's turn
+    grid.viewport().removeEventFilter(paints)
+    assert loader.pixmap(tile.content_hash, tile.path) is not None
+
+
+def test_the_write_back_state_is_asked_once_the_photo_is_shown(qtbot, sample_window) -> None:
+    # Thumbnails first: a tile waiting for its thumbnail does not start the (slower, CPU
+    # heavy) write-back check beside the decoding; it asks once its photo is painted.
+    window = sample_window
+    grid, model, loader = window.grid, window.model, window.loader
+    _settled(qtbot, window)
+    tile = model.tile(1)
+    asked: list[int] = []
+    lookup = model.sync_lookup
+    model.sync_lookup = lambda photo_id: (asked.append(photo_id), lookup(photo_id))[1]
+    try:
+        loader.forget(tile.content_hash)
+        with loader.paused():
+            grid.viewport().repaint()
+        assert tile.id not in asked and model.tile(0).id in asked
+        qtbot.waitUntil(lambda: loader.known(tile.content_hash), timeout=10_000)
+        qtbot.waitUntil(lambda: tile.id in asked, timeout=5000)
+    finally:
+        model.sync_lookup = lookup
+
+
+def test_no_tile_shows_another_photos_thumbnail_after_a_reorder(qtbot, sample_window) -> None:
+    # Reordered while the thumbnails are still being decoded: once they are in, every
+    # tile shows its own photo.
+    window = sample_window
+    grid, model, loader = window.grid, window.model, window.loader
+    _settled(qtbot, window)
+    for row in range(len(model.ids)):
+        loader.forget(model.tile(row).content_hash)
+    with loader.paused():
+        grid.viewport().repaint()  # placeholders; every thumbnail asked for
+        model.move_ids(model.ids[:6], len(model.ids))  # the first six go last
+    qtbot.waitUntil(lambda: loader.pending == 0, timeout=10_000)
+    qtbot.wait(200)  # the arrivals' repaint
+    image = grid.viewport().grab().toImage()
+    delegate = grid.tile_delegate
+    checked = 0
+    for row in range(len(model.ids)):
+        cell = grid.visualRect(model.index(row))
+        if not grid.viewport().rect().contains(cell):
+            continue
+        tile = model.tile(row)
+        pixmap = loader.pixmap(tile.content_hash, tile.path)
+        assert pixmap is not None and tile.rotation == 0
+        x, y, width, height = delegate._placement(delegate.tile_size, pixmap, 0)
+        left = delegate.tile_rect(cell).x() + PADDING + x
+        top = cell.y() + PADDING + y
+        expected = pixmap.toImage()
+        ratio = pixmap.devicePixelRatio()
+        samples = [(width * i // 5, height * j // 5) for i in range(1, 5) for j in range(1, 5)]
+        near = sum(_close(image.pixel(left + sx, top + sy),
+                          expected.pixel(int(sx * ratio), int(sy * ratio))) for sx, sy in samples)
+        assert near >= len(samples) - 2, f"row {row} shows another picture"
+        checked += 1
+    assert checked >= 6
+
+
+def _close(a: int, b: int, tolerance: int = 24) -> bool:
+    return all(abs(((a >> s) & 255) - ((b >> s) & 255)) <= tolerance for s in (0, 8, 16))

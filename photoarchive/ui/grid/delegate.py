@@ -6,6 +6,10 @@ Painting is the hot path of scrolling (a screen of 2560 x 1600 holds ~55 tiles, 
 frame lasts 16 ms), so what does not change between paints is made once and kept: font
 metrics, laid-out texts (`QStaticText`), badges and placeholders (small pixmaps). The
 thumbnails come from the loader already scaled to the tile size.
+
+Placeholders are opaque, drawn over the colour behind them: the window's backing store has
+no alpha channel, and blending a translucent pixmap onto it takes Qt's generic path (split
+across its thread pool, ~10x a plain copy), while an opaque one is copied.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -31,7 +34,6 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
     QStaticText,
-    QTransform,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -72,6 +74,7 @@ class _Colours(NamedTuple):
     highlight: QColor
     midlight: QColor
     placeholder: QColor
+    base: QColor  # the view's background
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -94,6 +97,8 @@ class TileDelegate(QStyledItemDelegate):
         self._fonts: dict[str, tuple[QFontMetrics, QFont, QFontMetrics]] = {}
         self._texts: OrderedDict[tuple, tuple[QStaticText, float]] = OrderedDict()
         self._pixmaps: dict[tuple, QPixmap] = {}  # badges and placeholders
+        self._badges: dict[tuple, tuple[QPixmap, int, int]] = {}  # with their sizes
+        self._places: dict[tuple, tuple[int, int, int, int]] = {}  # see _placement
         self._palettes: dict[int, _Colours] = {}
         self._font_keys: list[tuple[QFont, str]] = []
 
@@ -134,15 +139,17 @@ class TileDelegate(QStyledItemDelegate):
             self._texts.popitem(last=False)
         return found
 
-    def _picture(self, key: tuple, size: QSize, ratio: float, draw) -> QPixmap:
-        """A small transparent pixmap drawn once by `draw(painter, rect)` and kept."""
+    def _picture(self, key: tuple, size: QSize, ratio: float, draw,
+                 background: QColor | None = None) -> QPixmap:
+        """A small pixmap drawn once by `draw(painter, rect)` and kept: transparent, or
+        opaque over `background` (much cheaper to paint, see the module's docstring)."""
         found = self._pixmaps.get(key)
         if found is None:
             if len(self._pixmaps) > 256:
                 self._pixmaps.clear()
             found = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
             found.setDevicePixelRatio(ratio)
-            found.fill(Qt.GlobalColor.transparent)
+            found.fill(Qt.GlobalColor.transparent if background is None else background)
             painter = QPainter(found)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             draw(painter, QRect(QPoint(0, 0), size))
@@ -167,6 +174,8 @@ class TileDelegate(QStyledItemDelegate):
                      cell.height())
 
     # -- painting ----------------------------------------------------------------------------
+    # Geometry is plain ints: every Qt value object made in Python (a QRect, a QPointF)
+    # costs a wrapper, and beside a busy thread, a wait for the GIL.
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         model, row = self.model, index.row()
@@ -174,43 +183,60 @@ class TileDelegate(QStyledItemDelegate):
         colours = self._colours(option.palette)
         state = option.state.value
         selected = bool(state & _SELECTED)
-        rect = self.tile_rect(option.rect)
-        area = QRect(rect.x() + PADDING, rect.y() + PADDING, self.tile_size, self.tile_size)
+        cell = option.rect
+        side = self.tile_size
+        left = cell.x() + max(0, (cell.width() - side - 2 * PADDING) // 2)  # the tile's
+        top, bottom = cell.y(), cell.y() + cell.height() - 1
         loader = self.loader
         pixmap = None
+        waiting = False
         if tile is not None:
             pixmap = loader.pixmap(tile.content_hash, tile.path)
+            if pixmap is not None and pixmap.isNull():
+                pixmap = None
             if not loader.known(tile.content_hash):
+                waiting = True
                 self._wait(tile.content_hash, row)
-        shown = self._placement(area, pixmap, tile.rotation if tile is not None else 0)
+        dx, dy, width, height = self._placement(side, pixmap,
+                                                tile.rotation if tile is not None else 0)
+        x, y = left + PADDING + dx, top + PADDING + dy  # the photo's top-left
         painter.save()
         painter.setRenderHint(_ANTIALIASING)
         # The tile's background hugs the photo and its text, not the empty square around it.
-        cell = QRectF(rect.x() + 2, shown.top() - PADDING + 2, rect.width() - 4,
-                      rect.bottom() - shown.top() + PADDING - 3)
+        background = None
+        if state & (_SELECTED | _HOVER | _FOCUS):
+            background = QRectF(left + 2, y - PADDING + 2, side + 2 * PADDING - 4,
+                                bottom - y + PADDING - 3)
         if state & (_SELECTED | _HOVER):
             painter.setPen(_NO_PEN)
             painter.setBrush(colours.highlight if selected else colours.midlight)
-            painter.drawRoundedRect(cell, 6, 6)
+            painter.drawRoundedRect(background, 6, 6)
         if tile is not None:
             font = option.font
             metrics, small, small_metrics = self._metrics(font)
-            self._paint_thumbnail(painter, shown, pixmap, tile, colours)
-            if model is not None:
+            self._paint_thumbnail(painter, x, y, width, height, pixmap, tile, colours, font, (
+                colours.highlight if selected else colours.midlight if state & _HOVER
+                else colours.base))
+            if waiting and pixmap is None:
+                # Thumbnails first: the write-back state is asked for (and computed in the
+                # background) once the photo is shown, not beside its decoding.
+                sync = None
+            elif model is not None:
                 lookup = model.sync_lookup
                 sync = lookup(tile.id) if lookup is not None else None
             else:
                 sync = index.data(SYNC_ROLE)
-            self._paint_badges(painter, shown, tile, sync.state if sync else None, small,
-                               small_metrics)
+            self._paint_badges(painter, x, y, width, height, tile,
+                               sync.state if sync else None, small, small_metrics)
             if self.show_titles:
-                self._paint_text(painter, font, rect, metrics, tile, *(
-                    (colours.selected_text, colours.selected_muted) if selected
-                    else (colours.text, colours.muted)))
+                self._paint_text(painter, font, left + PADDING, top + PADDING + side + 2,
+                                 metrics, tile, *(
+                                     (colours.selected_text, colours.selected_muted) if selected
+                                     else (colours.text, colours.muted)))
         if state & _FOCUS:
             painter.setBrush(_NO_BRUSH)
             painter.setPen(colours.selected_text if selected else colours.highlight)
-            painter.drawRoundedRect(cell.adjusted(1, 1, -1, -1), 6, 6)
+            painter.drawRoundedRect(background.adjusted(1, 1, -1, -1), 6, 6)
         painter.restore()
 
     def _colours(self, palette: QPalette) -> _Colours:
@@ -225,7 +251,7 @@ class TileDelegate(QStyledItemDelegate):
             selected_muted.setAlphaF(0.7)
             found = _Colours(text, selected_text, muted, selected_muted,
                              palette.color(role.Highlight), palette.color(role.Midlight),
-                             palette.color(role.Mid).lighter(115))
+                             palette.color(role.Mid).lighter(115), palette.color(role.Base))
             if len(self._palettes) > 16:
                 self._palettes.clear()
             self._palettes[key] = found
@@ -238,102 +264,126 @@ class TileDelegate(QStyledItemDelegate):
         while len(self.waiting) > MAX_WAITING:  # requests this old were dropped anyway
             del self.waiting[next(iter(self.waiting))]
 
-    @staticmethod
-    def _placement(area: QRect, pixmap: QPixmap | None, rotation: int) -> QRect:
-        """Where the photo goes: fitted in the square, on its bottom edge (a common
-        baseline keeps titles right under their photos)."""
-        if pixmap is None or pixmap.isNull():
-            return area.adjusted(area.width() // 8, area.height() // 6, -area.width() // 8, 0)
-        size = pixmap.deviceIndependentSize()
-        width, height = size.width(), size.height()
-        if rotation % 180 == 90:
-            width, height = height, width
-        scale = min(area.width() / width, area.height() / height)
-        target = QRect(0, 0, max(1, round(width * scale)), max(1, round(height * scale)))
-        target.moveCenter(area.center())
-        target.moveBottom(area.bottom())
-        return target
+    def _placement(self, side: int, pixmap: QPixmap | None,
+                   rotation: int) -> tuple[int, int, int, int]:
+        """Where the photo goes in the `side` x `side` square, as (x, y, width, height)
+        from its top-left: fitted, on its bottom edge (a common baseline keeps titles right
+        under their photos). A placeholder is narrower than the square, and shorter."""
+        if pixmap is None:
+            return side // 8, side // 6, side - 2 * (side // 8), side - side // 6
+        width, height, ratio = pixmap.width(), pixmap.height(), pixmap.devicePixelRatio()
+        turned = rotation % 180 == 90
+        key = (width, height, ratio, turned, side)
+        found = self._places.get(key)
+        if found is None:
+            width, height = width / ratio, height / ratio
+            if turned:
+                width, height = height, width
+            scale = min(side / width, side / height)
+            shown_width = max(1, round(width * scale))
+            shown_height = max(1, round(height * scale))
+            # As QRect.moveCenter and moveBottom place it in the square.
+            found = ((side - 1) // 2 - (shown_width - 1) // 2, side - shown_height,
+                     shown_width, shown_height)
+            if len(self._places) > 256:
+                self._places.clear()
+            self._places[key] = found
+        return found
 
-    def _paint_thumbnail(self, painter: QPainter, target: QRect, pixmap: QPixmap | None,
-                         tile: GridRow, colours: _Colours) -> None:
-        if pixmap is None or pixmap.isNull():
+    def _paint_thumbnail(self, painter: QPainter, x: int, y: int, width: int, height: int,
+                         pixmap: QPixmap | None, tile: GridRow, colours: _Colours, font: QFont,
+                         behind: QColor) -> None:
+        if pixmap is None:
             failed = bool(self.loader.failure(tile.content_hash))
             back, fore = colours.placeholder, colours.text
-            key = ("placeholder", target.width(), target.height(), back.rgba(), failed,
-                   fore.rgba() if failed else 0, self._font_key(painter.font()),
-                   painter.device().devicePixelRatioF())
-
-            def draw(p: QPainter, rect: QRect) -> None:
-                p.setPen(_NO_PEN)
-                p.setBrush(back)
-                p.drawRoundedRect(rect, 3, 3)
-                if failed:
-                    p.setFont(painter.font())
-                    p.setPen(fore)
-                    p.drawText(rect, _CENTRED, _FAILED_TEXT)
-            painter.drawPixmap(target.topLeft(), self._picture(key, target.size(), key[-1], draw))
+            key = ("placeholder", width, height, back.rgba(), behind.rgba(),
+                   failed, fore.rgba() if failed else 0,
+                   self._font_key(font) if failed else "", painter.device().devicePixelRatioF())
+            picture = self._pixmaps.get(key)
+            if picture is None:
+                def draw(p: QPainter, rect: QRect) -> None:
+                    p.setPen(_NO_PEN)
+                    p.setBrush(back)
+                    p.drawRoundedRect(rect, 3, 3)
+                    if failed:
+                        p.setFont(font)
+                        p.setPen(fore)
+                        p.drawText(rect, _CENTRED, _FAILED_TEXT)
+                picture = self._picture(key, QSize(width, height), key[-1], draw, behind)
+            painter.drawPixmap(x, y, picture)
             return
         turn = tile.rotation % 360
-        size = pixmap.deviceIndependentSize()
+        ratio = pixmap.devicePixelRatio()
+        size = (pixmap.width() / ratio, pixmap.height() / ratio)
         if turn in (90, 270):
-            size.transpose()
-        if size.toSize() != target.size():  # a stand-in of another size (after a zoom)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if turn == 0:
-            painter.drawPixmap(target, pixmap)
+            size = size[1], size[0]
+        if turn == 0 and size == (width, height):
+            painter.drawPixmap(x, y, pixmap)  # a plain copy: no scaling, no transform
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # a stand-in of
+        if turn == 0:  # another size (after a zoom), scaled while it is painted
+            painter.drawPixmap(QRect(x, y, width, height), pixmap)
             return
         painter.save()
-        centre = QRectF(target).center()
-        painter.translate(centre)
-        painter.setTransform(QTransform().rotate(turn), combine=True)
-        w, h = (target.height(), target.width()) if turn in (90, 270) else (target.width(),
-                                                                            target.height())
+        painter.translate(x + width / 2, y + height / 2)
+        painter.rotate(turn)
+        w, h = (height, width) if turn in (90, 270) else (width, height)
         painter.drawPixmap(QRectF(-w / 2, -h / 2, w, h), pixmap, QRectF(pixmap.rect()))
         painter.restore()
 
-    def _paint_badges(self, painter: QPainter, image: QRect, tile: GridRow, sync: str | None,
-                      font: QFont, metrics: QFontMetrics) -> None:
+    def _paint_badges(self, painter: QPainter, x: int, y: int, width: int, height: int,
+                      tile: GridRow, sync: str | None, font: QFont,
+                      metrics: QFontMetrics) -> None:
+        """Badges in the photo's corners (x, y, width, height: where the photo is)."""
         caption = tile.caption
         if not caption or not caption.strip():
-            self._badge(painter, font, metrics, image.bottomLeft(), "No caption",
+            self._badge(painter, font, metrics, x, y + height - 1, "No caption",
                         NO_CAPTION_COLOUR, bottom=True)
         if tile.missing or sync == MISSING:
-            self._badge(painter, font, metrics, image.topLeft(), BADGES[MISSING],
-                        MISSING_COLOUR, bottom=False)
+            self._badge(painter, font, metrics, x, y, BADGES[MISSING], MISSING_COLOUR,
+                        bottom=False)
         elif sync in SYNC_COLOURS:
-            self._badge(painter, font, metrics, image.topRight(), BADGES[sync],
+            self._badge(painter, font, metrics, x + width - 1, y, BADGES[sync],
                         SYNC_COLOURS[sync], bottom=False, right=True)
 
-    def _badge(self, painter: QPainter, font: QFont, metrics: QFontMetrics, corner, text: str,
-               back: QColor, bottom: bool, right: bool = False) -> None:
+    def _badge(self, painter: QPainter, font: QFont, metrics: QFontMetrics, corner_x: int,
+               corner_y: int, text: str, back: QColor, bottom: bool,
+               right: bool = False) -> None:
         """A pill with white text, in a corner of the photo (drawn once, then reused)."""
-        width = metrics.horizontalAdvance(text) + 10
-        height = metrics.height() + 2
-        y = corner.y() - height - 3 if bottom else corner.y() + 4
-        x = corner.x() - 4 - width if right else corner.x() + 4
         ratio = painter.device().devicePixelRatioF()
-
-        def draw(p: QPainter, rect: QRect) -> None:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(back)
-            p.drawRoundedRect(rect, height / 2, height / 2)
-            p.setFont(font)
-            p.setPen(WHITE)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         key = ("badge", text, back.rgba(), self._font_key(font), ratio)
-        painter.drawPixmap(x, y, self._picture(key, QSize(width, height), ratio, draw))
+        found = self._badges.get(key)
+        if found is None:
+            width = metrics.horizontalAdvance(text) + 10
+            height = metrics.height() + 2
 
-    def _paint_text(self, painter: QPainter, font: QFont, rect: QRect, metrics: QFontMetrics,
-                    tile: GridRow, colour: QColor, muted: QColor) -> None:
+            def draw(p: QPainter, rect: QRect) -> None:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(back)
+                p.drawRoundedRect(rect, height / 2, height / 2)
+                p.setFont(font)
+                p.setPen(WHITE)
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            found = (self._picture(key, QSize(width, height), ratio, draw), width, height)
+            if len(self._badges) > 64:
+                self._badges.clear()
+            self._badges[key] = found
+        picture, width, height = found
+        y = corner_y - height - 3 if bottom else corner_y + 4
+        x = corner_x - 4 - width if right else corner_x + 4
+        painter.drawPixmap(x, y, picture)
+
+    def _paint_text(self, painter: QPainter, font: QFont, x: int, y: int,
+                    metrics: QFontMetrics, tile: GridRow, colour: QColor,
+                    muted: QColor) -> None:
+        """The title and the date, centred under the square that starts at `x`."""
         painter.setFont(font)
         width = self.tile_size
-        x = rect.x() + PADDING
-        y = rect.y() + PADDING + self.tile_size + 2
         painter.setPen(colour)
         title, title_width = self._text(metrics, font, tile.name, width)
-        painter.drawStaticText(QPointF(x + (width - title_width) / 2, y), title)
+        painter.drawStaticText(x + round((width - title_width) / 2), y, title)
         if tile.date_display:
             painter.setPen(muted)
             second, second_width = self._text(metrics, font, tile.date_display, width)
-            painter.drawStaticText(QPointF(x + (width - second_width) / 2, y + metrics.lineSpacing()),
-                                   second)
+            painter.drawStaticText(x + round((width - second_width) / 2),
+                                   y + metrics.lineSpacing(), second)

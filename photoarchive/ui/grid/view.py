@@ -41,7 +41,10 @@ from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, ROW_ROLE, PhotoGridMod
 ZOOM_STEP = 20
 GAP = 8  # pixels between tiles
 FIRST_PAINT_WAIT_MS = 500  # how long `after_first_paint` waits at most
-REPAINT_MS = 60  # while thumbnails arrive, their tiles are repainted this often
+# While thumbnails arrive, their tiles are repainted this often (and once all are in): a
+# screenful of cached thumbnails is in before, and comes in one repaint; a slower load
+# (thumbnails made from the originals) still shows its progress.
+REPAINT_MS = 100
 
 
 class PhotoGridView(QListView):
@@ -227,7 +230,10 @@ class PhotoGridView(QListView):
     def _prefetch(self, area: QRect) -> None:
         """Before painting `area`: read its rows' tiles in one go (the model reads a
         window around the first tile it lacks otherwise, more than a screen may need) and
-        ask for their thumbnails, so the workers decode while the rest is painted."""
+        ask for their thumbnails in reading order. The loader starts decoding once the
+        paint is over: decoding threads running beside a paint slow it down several times
+        (the GIL changes hands at most Qt calls) and gain nothing, since what they decode
+        is shown by the next paint anyway."""
         grid = self.gridSize()
         if not grid.isValid() or grid.height() <= 0 or grid.width() <= 0:
             return
@@ -245,7 +251,6 @@ class PhotoGridView(QListView):
             tile = model.tile(row)
             if tile is not None and not loader.known(tile.content_hash):
                 loader.pixmap(tile.content_hash, tile.path)
-        loader.start_asked()
 
     def after_first_paint(self, callback: Callable[[], None]) -> None:
         """Call back once the grid has painted photos (at once if it has): work the
@@ -263,8 +268,9 @@ class PhotoGridView(QListView):
             callback()
 
     def paintEvent(self, event) -> None:
-        self._prefetch(event.rect())
-        super().paintEvent(event)
+        with self.loader.paused():
+            self._prefetch(event.rect())
+            super().paintEvent(event)
         if not self._painted_rows and self.grid_model.rowCount():
             self._painted_rows = True
             QTimer.singleShot(0, self._painted)  # once this paint is on the screen

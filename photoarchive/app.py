@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -248,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if session.try_open(args.catalog) is None and session.recovery is not None:
             print(f"photoarchive: error: {session.recovery.problem}", file=sys.stderr)
     _quit_on_signals(app)
+    # Everything made while starting (Qt wrappers, SQLAlchemy's compiled state, modules)
+    # lives as long as the window: out of the collector's way, a full collection stays
+    # short instead of pausing the event loop for tens of milliseconds.
+    gc.freeze()
     try:
         code = app.exec()
     finally:

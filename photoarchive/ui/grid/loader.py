@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 from photoarchive.services.browse import thumbnail_pixels
 from photoarchive.ui.workers import Task, Workers
@@ -50,20 +50,13 @@ def read_thumbnail(thumbnail_dir: Path, path: str, content_hash: str,
     width, height = pixels.shown
     source = QImage(pixels.data, pixels.width, pixels.height, 3 * pixels.width,
                     QImage.Format.Format_RGB888)  # borrows `pixels.data`: copied below
-    if (width, height) == (pixels.width, pixels.height):
-        return source.convertToFormat(QImage.Format.Format_RGB32)
-    if pixels.width < 2 * width and pixels.height < 2 * height:
-        # Less than halving (the JPEG's DCT scaling did the rest): bilinear is as good as
-        # Qt's smooth scaling here, at a quarter of the cost.
-        scaled = QImage(width, height, QImage.Format.Format_RGB32)
-        painter = QPainter(scaled)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(scaled.rect(), source)
-        painter.end()
-        return scaled
-    return source.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
-                         Qt.TransformationMode.SmoothTransformation).convertToFormat(
-                             QImage.Format.Format_RGB32)
+    image = source.convertToFormat(QImage.Format.Format_RGB32)
+    if (width, height) != (pixels.width, pixels.height):
+        # QImage.scaled, not a QPainter: Qt's painter splits a blend of 96 lines or more
+        # over its own thread pool and waits for it, holding the GIL meanwhile.
+        image = image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 class ThumbnailLoader(QObject):

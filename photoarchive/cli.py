@@ -1,7 +1,9 @@
 """The command line: every service without a display. `photoarchive --help` lists commands.
 
 Errors the user can fix are one line on stderr and exit status 2; `--json` output is for
-scripts and stays stable. This module imports only `services` (and leaf modules).
+scripts and stays stable. This module imports only `services` (and leaf modules); the
+services that need Pillow, exiv2 or Jinja2 are imported by the commands that use them, so
+`list`, `edit` and the like start in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -22,11 +24,8 @@ from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
 from photoarchive.services.archive import Archive, open_archive
-from photoarchive.services.check import check
 from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
 from photoarchive.services.fields import FIELDS
-from photoarchive.services.importer import Importer
-from photoarchive.services.relink import relink
 from photoarchive.services.tasks import CancelToken
 
 EXIT_USAGE = 2
@@ -56,6 +55,8 @@ def _ids(values: Sequence[str]) -> list[int]:
 
 # -- commands ---------------------------------------------------------------------------------
 def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.importer import Importer  # Pillow, exiv2: only when needed
+
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.json else None
@@ -163,6 +164,8 @@ def cmd_collection(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.check import check
+
     report = check(archive)
     if args.json:
         _json(report.to_dict())
@@ -210,6 +213,8 @@ def cmd_restore(catalog_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_relink(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.relink import relink
+
     report = relink(archive, args.folder, dry_run=args.dry_run)
     if args.json:
         _json(report.to_dict())

@@ -1,7 +1,7 @@
 """Command line for publishing and exchange: `export gallery|csv|dublin-core`, `import-csv`.
 
 `cli.py` calls `add_parsers(sub)` and merges `COMMANDS`; like the rest of the CLI this
-module imports only services (and leaf modules).
+module imports only services (and leaf modules), each command its own when it runs.
 """
 
 from __future__ import annotations
@@ -17,10 +17,6 @@ from typing import Any
 from photoarchive.cli_output import TerminalProgress
 from photoarchive.errors import UsageError
 from photoarchive.services.archive import Archive
-from photoarchive.services.export_csv import CsvRejected, apply_plan, plan_import, summary
-from photoarchive.services.export_csv import export_csv as write_csv
-from photoarchive.services.export_dc import export_dublin_core
-from photoarchive.services.export_gallery import GallerySettings, export_gallery, select_photos
 from photoarchive.services.tasks import CancelToken
 
 
@@ -40,6 +36,12 @@ def _read_intro(path: Path | None) -> str | None:
 
 
 def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.export_gallery import (
+        GallerySettings,
+        export_gallery,
+        select_photos,
+    )
+
     ids, title, intro = select_photos(archive, args.collection, " ".join(args.query))
     if not ids:
         raise UsageError("Nothing to publish: " + (f"the collection '{args.collection}' is "
@@ -75,12 +77,16 @@ def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_export_csv(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.export_csv import export_csv as write_csv
+
     count = write_csv(archive, args.out, " ".join(args.query), bom=args.bom)
     print(f"Wrote {count} photo(s) to {args.out}.")
     return 0
 
 
 def cmd_export_dc(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.export_dc import export_dublin_core
+
     count = export_dublin_core(archive, args.out, " ".join(args.query))
     print(f"Wrote {count} photo(s) as Dublin Core JSON-LD to {args.out}.")
     return 0
@@ -95,6 +101,8 @@ def _short(value: Any) -> str:
 
 
 def cmd_import_csv(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.export_csv import CsvRejected, apply_plan, plan_import, summary
+
     plan = plan_import(archive, args.csv)
     try:
         if not args.dry_run:

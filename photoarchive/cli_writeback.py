@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from photoarchive.cli_output import TerminalProgress
-from photoarchive.services import writeback
 from photoarchive.services.archive import Archive
 from photoarchive.services.photos import query_ids
 from photoarchive.services.tasks import CancelToken
@@ -49,6 +48,8 @@ def _show(value: Any) -> str:
 
 
 def cmd_write_metadata(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services import writeback  # exiv2: only when needed
+
     query, ids = _selected(archive, args)
     if not ids:
         return _nothing(query)
@@ -86,6 +87,8 @@ def cmd_write_metadata(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_status(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services import writeback  # exiv2: only when needed
+
     query, ids = _selected(archive, args)
     if not ids:
         return _nothing(query)
@@ -103,6 +106,8 @@ def cmd_status(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_reread(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services import writeback  # exiv2: only when needed
+
     query, ids = _selected(archive, args)
     if not ids:
         return _nothing(query)

@@ -97,22 +97,28 @@ _GRID_SQL = (f"SELECT {', '.join(c.name for c in _GRID_COLUMNS)} FROM {Photo.__t
 def grid_rows(archive: Archive, ids: list[int]) -> list[GridRow]:
     """Rows for `ids`, in that order (missing ids are left out).
 
-    Plain SQL on the session's connection: no ORM objects and no per-column type
-    processing except the path's (relative to the catalog's folder in the file). This runs
-    on the GUI thread while painting tiles, so it is kept as cheap as it gets.
+    Plain SQL on a pooled driver connection (no session, no transaction of ours: one
+    SELECT reads a consistent snapshot by itself), no per-column type processing except
+    the path's (relative to the catalog's folder in the file). This runs on the GUI
+    thread while painting tiles, so it is kept as cheap as it gets: a session's begin and
+    rollback cost as much as the query for a screenful of tiles.
     """
     found: dict[int, GridRow] = {}
     path_type = Photo.path.type
-    with archive.reader() as session:
-        connection = session.connection()
-        dialect = connection.dialect
+    engine = archive.catalog.engine
+    dialect = engine.dialect
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
         for start in range(0, len(ids), 500):
             chunk = tuple(ids[start:start + 500])
-            result = connection.exec_driver_sql(_GRID_SQL.format(",".join("?" * len(chunk))),
-                                                chunk)
-            for pid, path, digest, title, caption, shown, rotation, missing in result:
+            cursor.execute(_GRID_SQL.format(",".join("?" * len(chunk))), chunk)
+            for pid, path, digest, title, caption, shown, rotation, missing in cursor:
                 found[pid] = GridRow(pid, path_type.process_result_value(path, dialect), digest,
                                      title, caption, shown, rotation or 0, bool(missing))
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool
     return [found[i] for i in ids if i in found]
 
 

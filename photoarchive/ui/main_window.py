@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
     def _turned(self, turned: dict[int, int]) -> None:
         """Photos were turned (or turned back by an undo): repaint them where shown."""
         self.model.refresh(list(turned))
+        self.editor.refresh(list(turned))  # the size it shows turns too
         if self.viewer_shown and self.viewer.photo_id in turned:
             self.viewer.set_rotation(turned[self.viewer.photo_id])
 

@@ -207,7 +207,10 @@ class EditorDock(QDockWidget):
                 identifier = identifier[:39].rstrip() + "\u2026"
             parts = [record.date_display or "", identifier]
             if record.width and record.height:
-                parts.append(f"{record.width} \u00d7 {record.height}")
+                width, height = record.width, record.height
+                if record.rotation % 180 == 90:  # turned a quarter in the catalog
+                    width, height = height, width
+                parts.append(f"{width} \u00d7 {height}")
             details = " \u00b7 ".join(p for p in parts if p)
         else:
             self.heading.setText(f"{len(selection.ids):,} photos selected")

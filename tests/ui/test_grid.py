@@ -100,3 +100,25 @@ def test_tiles_paint_rotation_and_the_no_caption_badge(qtbot, sample_window, id_
                     if QColor(image.pixel(x, image.height() // 3)).lightness() < 60]
     assert pixmap.width() > pixmap.height()
     assert dark_columns and (max(dark_columns) - min(dark_columns)) < window.grid.tile_size * 0.9
+
+
+def test_rows_of_photos_on_the_screen_are_found_without_scanning_the_list(
+        qtbot, make_window, empty_archive, bulk_insert) -> None:
+    # A badge or a thumbnail changes for a photo on the screen: its row is where its tile
+    # was read, checked, not looked for among 100,000 ids (nor indexed) after a new list.
+    bulk_insert(empty_archive, 100_000)
+    window = make_window(empty_archive)
+    model = window.model
+    ids = list(model.ids)
+    model.set_ids(list(reversed(ids)))
+    assert model.tile(0) is not None  # what painting the first screen reads
+    on_screen = [model.ids[row] for row in range(20)]
+    scans, table = model._scans, model._positions
+    started = time.perf_counter()
+    assert [model.row_of(i) for i in on_screen] == list(range(20))
+    assert time.perf_counter() - started < 0.005
+    assert model._scans == scans and model._positions is table  # no scan, no new table
+    # After a reorder the hint is checked and found stale: the row is looked up.
+    model.move_ids(on_screen[:1], 10)
+    assert model.row_of(on_screen[0]) == 9 and model.ids[9] == on_screen[0]
+    assert model.row_of(10**9) == -1

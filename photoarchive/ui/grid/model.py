@@ -56,6 +56,7 @@ class PhotoGridModel(QStringListModel):
         self._rows: OrderedDict[int, GridRow] = OrderedDict()
         self._positions: dict[int, int] | None = None
         self._scans = 0  # lookups by scanning since the ids changed
+        self._hints: dict[int, int] = {}  # id -> row where its tile was last read
         self.rows_fetched = 0  # how many GridRows were read (a test checks laziness)
         self.reorderable = False  # True in a collection's view: drops reorder
         #: Write-back state by id (`SyncStates.state`): cached, or None while it is computed.
@@ -117,7 +118,14 @@ class PhotoGridModel(QStringListModel):
         return True
 
     def row_of(self, photo_id: int) -> int:
-        """The row of a photo, or -1."""
+        """The row of a photo, or -1.
+
+        Photos asked about are nearly always ones on the screen (a badge or a thumbnail
+        changed): the row their tile was read from is checked first, so a new list of
+        100,000 ids is not scanned, or indexed, for them."""
+        hint = self._hints.get(photo_id)
+        if hint is not None and hint < len(self._ids) and self._ids[hint] == photo_id:
+            return hint
         if self._positions is None:
             if self._scans < SCANS_BEFORE_INDEX:  # a few lookups: no need for a table
                 self._scans += 1
@@ -177,18 +185,28 @@ class PhotoGridModel(QStringListModel):
         # one read covers the screen, wherever it starts; a few before, for scrolling up.
         start = max(0, row - CHUNK // 4)
         wanted = [i for i in self._ids[start:start + CHUNK] if i not in self._rows]
-        self._store(self._fetch_rows(wanted), len(wanted))
+        self._store(self._fetch_rows(wanted), len(wanted), start)
         return self._rows.get(photo_id)
 
     def prefetch(self, first: int, count: int) -> None:
         """Read the tiles of rows first..first+count-1 not cached yet, in one go."""
-        wanted = [i for i in self._ids[max(0, first):first + count] if i not in self._rows]
+        first = max(0, first)
+        wanted = [i for i in self._ids[first:first + count] if i not in self._rows]
         if wanted:
-            self._store(self._fetch_rows(wanted), len(wanted))
+            self._store(self._fetch_rows(wanted), len(wanted), first)
 
-    def _store(self, tiles: list[GridRow], asked: int) -> None:
+    def _store(self, tiles: list[GridRow], asked: int, first: int) -> None:
+        """Keep tiles read for rows from `first` on (and where they were: `row_of`)."""
+        hints = self._hints
+        if len(hints) > 2 * MAX_CACHED_ROWS:
+            hints.clear()
+        row, ids, end = first, self._ids, len(self._ids)
         for tile in tiles:
             self._rows[tile.id] = tile
+            while row < end and ids[row] != tile.id:  # tiles come in row order
+                row += 1
+            if row < end:
+                hints[tile.id] = row
         self.rows_fetched += asked
         while len(self._rows) > MAX_CACHED_ROWS:
             self._rows.popitem(last=False)

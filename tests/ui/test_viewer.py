@@ -71,7 +71,8 @@ def test_rotation_is_stored_in_the_catalog(qtbot, sample_window) -> None:
     # The editor shows the size as turned.
     window.select_ids([window.model.ids[1]])  # turned 270°
     photo = get_photo(window.archive, window.model.ids[1])
-    assert f"{photo.height} \u00d7 {photo.width}" in window.editor.subheading.text()
+    turned = f"{photo.height} \u00d7 {photo.width}"
+    qtbot.waitUntil(lambda: turned in window.editor.subheading.text(), timeout=5000)
     window.select_ids(window.model.ids[:3])
     # Each turn is one undo step: undo the grid's turn, then one of the viewer's.
     assert window.undo_stack.undoText() == "Rotate left (3 photos)"

@@ -12,7 +12,11 @@ Precedence (reading is the reverse of writing):
 * location fields: IPTC Extension LocationShown (first entry) -> photoshop:/Iptc4xmpCore
   -> IPTC-IIM;
 * date taken: Exif DateTimeOriginal -> XMP photoshop:DateCreated -> XMP
-  exif:DateTimeOriginal -> IPTC 2:55 (+2:60).
+  exif:DateTimeOriginal -> IPTC 2:55 (+2:60);
+* the exact date: photoarchive:DateEDTF (with photoarchive:DateDisplay, see xmp.py) wins
+  over that standard date only while it is consistent with it - the standard date found in
+  the same source (file or sidecar) is what we wrote for that EDTF. Otherwise another
+  program changed the date after us, and its date is the newer one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from photoarchive.errors import InvalidDate
 from photoarchive.media import embedded
+from photoarchive.media.dates import parse_date
 from photoarchive.media.embedded import RawMetadata, clean_text
 from photoarchive.media.mwg import (
     is_boilerplate_caption,
@@ -30,11 +36,13 @@ from photoarchive.media.mwg import (
     parse_exif_gps,
     parse_xmp_gps,
 )
+from photoarchive.media.xmp import DATE_DISPLAY, DATE_EDTF, edtf_is_current
 
 __all__ = ["FIELD_NAMES", "LIST_FIELDS", "FileMetadata", "find_sidecar", "read_metadata"]
 
 FIELD_NAMES: tuple[str, ...] = (
-    "title", "headline", "caption", "alt_text", "creator", "date", "sublocation", "city",
+    "title", "headline", "caption", "alt_text", "creator", "date", "date_display",
+    "sublocation", "city",
     "state", "country", "country_code", "keywords", "people", "event", "source", "credit",
     "rights", "rights_url", "identifier", "caption_writer", "notes", "rating",
 )
@@ -49,7 +57,8 @@ FieldValue = str | list[str] | None
 @dataclass(slots=True)
 class FileMetadata:
     """Metadata of one file. `fields` has every name in FIELD_NAMES: text fields are None
-    and list fields [] when the file has no value. `rating` is an int as a string."""
+    and list fields [] when the file has no value. `rating` is an int as a string;
+    `date_display` is set only when the file carries our display text (else derive it)."""
 
     fields: dict[str, FieldValue] = field(default_factory=dict)
     camera_make: str | None = None
@@ -248,23 +257,76 @@ def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | No
     return [exif, *rest]
 
 
-def _apply(meta: FileMetadata, src: _Source, iptc_first: bool, sidecar: bool) -> None:
-    """Fill `meta` from one source; a sidecar only overrides what it has."""
-    for name, value in _fields(src, iptc_first).items():
-        if value or not sidecar:
-            meta.fields[name] = value
+def _standard_date(src: _Source, iptc_first: bool,
+                   warnings: list[str]) -> tuple[str, str] | None:
+    """(date, timestamp) of the first readable date by the MWG precedence."""
     for label, text in _date_candidates(src, iptc_first):
         if not text:
             continue
         parsed = parse_date_taken(text)
         if isinstance(parsed, str):
-            meta.warnings.append(f"{label} {parsed}; ignored")
+            warnings.append(f"{label} {parsed}; ignored")
             continue
-        meta.fields["date"], meta.taken_at = parsed
-        break
-    else:
-        if not sidecar:
-            meta.fields["date"], meta.taken_at = None, None
+        return parsed
+    return None
+
+
+@dataclass(slots=True)
+class _DateRead:
+    """The dates of one source: its standard date (MWG precedence) and our exact date,
+    kept only when consistent with that standard date."""
+
+    standard: tuple[str, str] | None = None  # (date, timestamp)
+    edtf: str | None = None
+    display: str | None = None
+
+
+def _read_date(src: _Source, iptc_first: bool, warnings: list[str]) -> _DateRead:
+    read = _DateRead(standard=_standard_date(src, iptc_first, warnings))
+    found, stamp = read.standard or (None, None)
+    edtf = src.xmp(DATE_EDTF)
+    if edtf:
+        try:
+            edtf = parse_date(edtf).edtf
+        except InvalidDate:
+            warnings.append(f"photoarchive:DateEDTF {edtf!r} is not a date; ignored")
+            return read
+        if edtf_is_current(edtf, found, stamp):
+            read.edtf, read.display = edtf, src.xmp(DATE_DISPLAY)
+        else:
+            warnings.append(_changed(edtf, found))
+    return read
+
+
+def _changed(edtf: str, found: str | None) -> str:
+    return (f"the date {edtf} that photoarchive wrote was changed by another program to "
+            f"{found or 'none'}; reading {found or 'no date'}")
+
+
+def _set_date(meta: FileMetadata, embedded_read: _DateRead, side: _DateRead | None) -> None:
+    """The date by precedence: a sidecar's date overrides the file's; our exact date of
+    either source stands while the standard date that wins is still the one we wrote for
+    it (another program that copies the file's date into its sidecar changes nothing)."""
+    read = embedded_read
+    if side is not None and (side.standard or side.edtf):
+        if side.edtf is None and embedded_read.edtf and side.standard:
+            if edtf_is_current(embedded_read.edtf, *side.standard):
+                side.edtf, side.display = embedded_read.edtf, embedded_read.display
+            else:
+                meta.warnings.append(_changed(embedded_read.edtf, side.standard[0]))
+        read = side
+    date, stamp = read.standard or (None, None)
+    meta.fields["date"] = read.edtf or date
+    meta.fields["date_display"] = read.display if read.edtf else None
+    meta.taken_at = stamp
+
+
+def _apply(meta: FileMetadata, src: _Source, iptc_first: bool, sidecar: bool) -> _DateRead:
+    """Fill `meta` from one source, except the date (returned, see `_set_date`); a
+    sidecar only overrides what it has."""
+    for name, value in _fields(src, iptc_first).items():
+        if value or not sidecar:
+            meta.fields[name] = value
     make = src.exif("Exif.Image.Make") or src.xmp("Xmp.tiff.Make")
     model = src.exif("Exif.Image.Model") or src.xmp("Xmp.tiff.Model")
     meta.camera_make = make or (None if not sidecar else meta.camera_make)
@@ -277,6 +339,7 @@ def _apply(meta: FileMetadata, src: _Source, iptc_first: bool, sidecar: bool) ->
         meta.latitude, meta.longitude = position
     if not sidecar:  # orientation describes the stored pixels: embedded value only
         meta.orientation = _orientation(src, meta.warnings)
+    return _read_date(src, iptc_first, meta.warnings)
 
 
 def _orientation(src: _Source, warnings: list[str]) -> int:
@@ -343,14 +406,17 @@ def read_metadata(path: Path) -> FileMetadata:
     try:
         raw = _read_embedded(path)
         meta.warnings.extend(raw.warnings)
-        _apply(meta, _Source(raw, meta.warnings), raw.iptc_digest_matches is False, False)
+        dates = _apply(meta, _Source(raw, meta.warnings), raw.iptc_digest_matches is False,
+                       False)
+        side_dates = None
         sidecar = find_sidecar(path)
         if sidecar is not None:
             side = _read_sidecar(sidecar, meta.warnings)
             if side is not None:
                 meta.warnings.extend(side.warnings)
                 meta.sidecar = sidecar
-                _apply(meta, _Source(side, meta.warnings), False, True)
+                side_dates = _apply(meta, _Source(side, meta.warnings), False, True)
+        _set_date(meta, dates, side_dates)
     except Exception as exc:
         meta.warnings.append(f"{path.name}: metadata cannot be read ({type(exc).__name__})")
     return meta

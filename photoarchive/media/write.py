@@ -10,8 +10,9 @@ then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC,
 read-only files get a sidecar instead, with a message saying so.
 
 `expected_form` / `file_form` put catalog values and read-back values in one comparable
-shape (what a file can carry: "1956~" is written as "1956"), for verification here and
-for the re-read diff in the services.
+shape, for verification here and for the re-read diff in the services. The date is
+compared whole ("1956~" is not "1956"): files carry the exact EDTF and its display text
+in our namespace beside photoshop:DateCreated (see xmp.py).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from typing import Any, Literal
 import exiv2
 from PIL import ImageSequence
 
-from photoarchive.errors import MediaError
+from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media import xmp
+from photoarchive.media.dates import display_text
 from photoarchive.media.decode import open_image
 from photoarchive.media.iim_exif import apply_exif, apply_iptc, fix_iptc_digest
 from photoarchive.media.metadata import (
@@ -81,10 +83,19 @@ def expected_form(p: xmp.Prepared) -> dict[str, Any]:
     form["creator"] = "; ".join(p.creators) or None
     form["keywords"] = sorted(p.keywords)
     form["people"] = sorted(p.people)
-    form["date"] = p.date.split("T")[0] if p.date else None
+    form["date"] = p.edtf
+    form["date_display"] = p.display
     form["rating"] = p.rating
     form["position"] = p.position
     return form
+
+
+def _derived_display(edtf: str | None) -> str | None:
+    """The display text the catalog derives for a date that came without one."""
+    try:
+        return display_text(edtf) if edtf else None
+    except InvalidDate:
+        return None
 
 
 def file_form(meta: FileMetadata) -> dict[str, Any]:
@@ -95,6 +106,7 @@ def file_form(meta: FileMetadata) -> dict[str, Any]:
     form["keywords"] = sorted(f.get("keywords") or [])
     form["people"] = sorted(f.get("people") or [])
     form["date"] = f.get("date") or None
+    form["date_display"] = f.get("date_display") or _derived_display(form["date"])
     form["rating"] = int(f["rating"]) if f.get("rating") else 0
     both = meta.latitude is not None and meta.longitude is not None
     form["position"] = (meta.latitude, meta.longitude) if both else None
@@ -370,7 +382,10 @@ def _write_file(path: Path, p: xmp.Prepared, mode: Mode, options: WriteOptions) 
     result.written.append(_write_sidecar(path, p))
     if result.mode == "sidecar":
         shown = file_form(read_metadata(path))
-        for name in differences(expected_form(p), shown):
+        wrong = differences(expected_form(p), shown)
+        for name in wrong:
+            if name == "date_display" and "date" in wrong:
+                continue  # one message for the date
             result.messages.append(f"{name}: the file's own value still shows (a sidecar can "
                                    "override a value but not blank it); use embedded mode")
     return result

@@ -15,6 +15,12 @@ Decisions:
 * The XMP toolkit inside exiv2 remembers one prefix per namespace for the whole process.
   `_prime_toolkit` registers the standard ones (Iptc4xmpCore, Iptc4xmpExt) before anything
   else, so files get the prefixes every other tool writes.
+* Dates: photoshop:DateCreated can only hold a year, a month or a day, so "1956~",
+  "195X" or "1956-10-23/1956-11-10" lose their approximation there. Our own namespace
+  (`NS_URI`, prefix "photoarchive") carries the exact value beside it:
+  `photoarchive:DateEDTF` (the catalog's EDTF string) and `photoarchive:DateDisplay` (the
+  display text, "c. 1956"). The standard date stays what other programs read; on reading,
+  `edtf_is_current` decides whether our EDTF still describes it (metadata.py).
 """
 
 from __future__ import annotations
@@ -34,12 +40,19 @@ from photoarchive.media.dates import parse_date
 from photoarchive.media.exiv2_log import capture
 
 __all__ = [
-    "MANAGED_KEYS", "Prepared", "apply_fields", "encode_packet", "exact_day", "exiv2_log",
-    "gps_text",
+    "DATE_DISPLAY", "DATE_EDTF", "MANAGED_KEYS", "NS_PREFIX", "NS_URI", "Prepared",
+    "apply_fields", "edtf_is_current", "encode_packet", "exact_day", "exiv2_log", "gps_text",
     "parse_packet", "prepare", "snapshot", "xmp_date",
 ]
 
 IPTC_EXT = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+#: photoarchive's own XMP namespace. Stable: files in archives carry it; never change it.
+#: (An XMP namespace is a name, it need not resolve to a document.)
+NS_URI = "http://ns.photoarchive.org/1.0/"
+NS_PREFIX = "photoarchive"
+#: The exact date (EDTF, as the catalog stores it) and its display text.
+DATE_EDTF = f"Xmp.{NS_PREFIX}.DateEDTF"
+DATE_DISPLAY = f"Xmp.{NS_PREFIX}.DateDisplay"
 _PRIMER = (
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
     'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
@@ -48,7 +61,8 @@ _PRIMER = (
     'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
     'xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/" '
     'Iptc4xmpCore:Location="" Iptc4xmpExt:Event="" lr:privateRTKInfo="" '
-    'photoshop:City="" xmpRights:Marked=""/></rdf:RDF></x:xmpmeta>'
+    f'xmlns:{NS_PREFIX}="{NS_URI}" '
+    f'photoshop:City="" xmpRights:Marked="" {NS_PREFIX}:DateEDTF=""/></rdf:RDF></x:xmpmeta>'
 ).encode()
 
 #: Simple text properties by catalog field.
@@ -83,6 +97,7 @@ _OTHER_KEYS = (
     "Xmp.dc.creator", "Xmp.dc.subject", "Xmp.lr.hierarchicalSubject",
     "Xmp.iptcExt.PersonInImage", "Xmp.photoshop.DateCreated", "Xmp.exif.DateTimeOriginal",
     "Xmp.xmp.Rating", "Xmp.exif.GPSLatitude", "Xmp.exif.GPSLongitude",
+    DATE_EDTF, DATE_DISPLAY,
 )
 #: Every XMP property this module may change (LocationShown: only its first entry).
 MANAGED_KEYS: tuple[str, ...] = (
@@ -104,6 +119,8 @@ class Prepared:
     flat_keywords: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     date: str | None = None  # photoshop:DateCreated: "1956", "1956-10", a day, a day+time
+    edtf: str | None = None  # the catalog's date exactly ("1956~"): photoarchive:DateEDTF
+    display: str | None = None  # its display text ("c. 1956"): photoarchive:DateDisplay
     exact_day: str | None = None  # "YYYY-MM-DD" only for an exact, certain day
     time: str | None = None  # "HH:MM:SS" when the exact day's time is known
     offset: str | None = None  # "+02:00" when the time's UTC offset is known
@@ -143,6 +160,26 @@ def xmp_date(edtf: str | None) -> str | None:
     return f"{first.year:04}"
 
 
+def edtf_is_current(edtf: str, found: str | None, taken_at: str | None = None) -> bool:
+    """Whether our EDTF still describes a file whose standard date reads `found`
+    ("1956", "1956-10", "1956-10-23" or None; `taken_at` its time stamp, if any).
+
+    True when `found` is what `prepare` writes for `edtf` (photoshop:DateCreated at the
+    known precision, or nothing for "195X"), or that period's first day without a time or
+    at midnight (programs that store every date as a full date-time write "1956" back as
+    "1956-01-01T00:00:00"). Anything else means another program changed the date after
+    we wrote it: its date is newer than our EDTF.
+    """
+    written = xmp_date(edtf)
+    if found == written:
+        return True
+    if not found or not written or len(found) != 10 or len(written) == 10:
+        return False
+    first = written + ("-01-01" if len(written) == 4 else "-01")
+    time = (taken_at or "")[11:19]
+    return found == first and time in ("", "00:00:00")
+
+
 def exact_day(edtf: str | None) -> str | None:
     """"YYYY-MM-DD" when the date is one certain day (no qualifier, no range), else None."""
     return edtf if edtf and re.fullmatch(r"\d{4}-\d{2}-\d{2}", edtf) else None
@@ -156,6 +193,14 @@ def prepare(values: Mapping[str, Any]) -> Prepared:
     flat = _unique([part.strip() for k in keywords for part in k.split("|")])
     people = _unique([str(p).strip() for p in values.get("people") or []])
     edtf = _clean(values.get("date"))
+    display = None
+    if edtf:
+        try:
+            parsed = parse_date(edtf)
+            edtf, display = parsed.edtf, parsed.display
+        except InvalidDate:
+            pass
+        display = _clean(values.get("date_display")) or display
     day, date = exact_day(edtf), xmp_date(edtf)
     time = offset = None
     match = _TIME.fullmatch(str(values.get("taken_at") or ""))
@@ -165,7 +210,8 @@ def prepare(values: Mapping[str, Any]) -> Prepared:
     lat, lon = values.get("latitude"), values.get("longitude")
     position = (float(lat), float(lon)) if lat is not None and lon is not None else None
     return Prepared(text=text, creators=creators, keywords=keywords, flat_keywords=flat,
-                    people=people, date=date, exact_day=day, time=time, offset=offset,
+                    people=people, date=date, edtf=edtf, display=display if edtf else None,
+                    exact_day=day, time=time, offset=offset,
                     rating=int(values.get("rating") or 0), position=position)
 
 
@@ -182,6 +228,7 @@ def gps_text(value: float, positive: str, negative: str) -> str:
 def _prime_toolkit() -> None:
     with contextlib.suppress(Exception):
         exiv2.XmpParser.initialize()
+        exiv2.XmpProperties.registerNs(NS_URI, NS_PREFIX)
         image = exiv2.ImageFactory.open(_PRIMER)
         image.readMetadata()
 
@@ -329,6 +376,8 @@ def apply_fields(data: exiv2.XmpData, p: Prepared, *, sidecar: bool = False) -> 
                exiv2.TypeId.xmpBag)
     _set_array(data, "Xmp.iptcExt.PersonInImage", p.people, exiv2.TypeId.xmpBag)
     _set_text(data, "Xmp.photoshop.DateCreated", p.date)
+    _set_text(data, DATE_EDTF, p.edtf)
+    _set_text(data, DATE_DISPLAY, p.display)
     found = data.findKey(exiv2.XmpKey("Xmp.exif.DateTimeOriginal"))
     if found != data.end() and not (p.exact_day and found.toString().startswith(p.exact_day)):
         _erase(data, "Xmp.exif.DateTimeOriginal")  # it would contradict the date we write

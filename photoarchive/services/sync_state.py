@@ -6,6 +6,11 @@ sidecar as they were when the catalog and the files last agreed (import, write, 
 tells "in sync", "catalog newer" (edited since), "file newer" (changed on disk since: size
 and mtime first, the hash only when they moved, so a touched file is still in sync),
 "conflict" (both) or "missing".
+
+Files written or read before photoarchive kept exact dates in its own XMP namespace hold an
+approximate date ("1956~", "195X", a range) only at the precision photoshop:DateCreated
+has; their stamp lacks `"dates"`. Such a photo is "catalog newer" until written again, not
+"in sync": its files do not hold the catalog's date.
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Photo, Setting
+from photoarchive.errors import InvalidDate
+from photoarchive.media.dates import display_text
 from photoarchive.media.metadata import find_sidecar
+from photoarchive.media.xmp import xmp_date
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
 
@@ -35,6 +43,8 @@ IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING = (
     "in sync", "catalog newer", "file newer", "conflict", "missing")
 STATES = (IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING)
 CHUNK = 200
+#: In a file stamp: the files carry the exact date (photoarchive:DateEDTF, DateDisplay).
+DATES_KEY, DATES_EXACT = "dates", "edtf"
 
 
 # -- per-catalog preferences ---------------------------------------------------------------
@@ -84,7 +94,8 @@ def _sidecar_stamp(path: Path) -> dict[str, Any] | None:
 
 def stamp_files(path: Path, known_hash: str | None = None) -> dict[str, Any]:
     """The current state of a photo file and its sidecar, for `Photo.file_state`."""
-    return {"file": _stamp(path, known_hash), "sidecar": _sidecar_stamp(path)}
+    return {"file": _stamp(path, known_hash), "sidecar": _sidecar_stamp(path),
+            DATES_KEY: DATES_EXACT}
 
 
 def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, str],
@@ -93,7 +104,7 @@ def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, s
     `synced`, the catalog now holds what the files say. Called by the importer."""
     size, mtime, digest = stamp
     state = {"file": {"size": size, "mtime": mtime, "hash": digest},
-             "sidecar": _sidecar_stamp(Path(path))}
+             "sidecar": _sidecar_stamp(Path(path)), DATES_KEY: DATES_EXACT}
     photo.file_state = json.dumps(state)
     if synced:
         photo.synced_at = photo.modified_at
@@ -130,6 +141,24 @@ def _files_changed(photo: Photo, path: Path) -> list[str]:
     return reasons
 
 
+def _date_not_in_files(photo: Photo) -> str | None:
+    """Why files stamped before exact dates were kept cannot hold the photo's date, or
+    None when they can (or were stamped since)."""
+    state = json.loads(photo.file_state) if photo.file_state else {}
+    if state.get(DATES_KEY) == DATES_EXACT or not photo.date:
+        return None
+    try:
+        derived = display_text(photo.date)
+    except InvalidDate:
+        return None
+    held = xmp_date(photo.date)
+    if held == photo.date and photo.date_display in (None, derived):
+        return None
+    shown = photo.date_display or derived
+    return (f"the files hold the date as {held or 'no date'}, not {shown!r} (written by an "
+            "earlier version); write the metadata again")
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         return moment
@@ -163,8 +192,11 @@ def photo_status(photo: Photo) -> PhotoStatus:
     if _catalog_changed(photo):
         reasons.insert(0, "edited in the catalog")
         state = CONFLICT if len(reasons) > 1 else CATALOG_NEWER
+    elif reasons:
+        state = FILE_NEWER
     else:
-        state = FILE_NEWER if reasons else IN_SYNC
+        lost = _date_not_in_files(photo)
+        state, reasons = (CATALOG_NEWER, [lost]) if lost else (IN_SYNC, reasons)
     return PhotoStatus(photo.id, photo.path, state, "; ".join(reasons))
 
 

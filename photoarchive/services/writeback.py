@@ -10,8 +10,9 @@
   differences in one transaction (`apply_values`, origin "reread").
 * `WriteQueue` is the single writer the window feeds with ids ("write after every edit").
 
-Values a file cannot hold exactly count as equal: "1956~" is written as photoshop:DateCreated
-"1956" and reads back so; that is in sync, not a difference.
+The date is compared whole: "1956~" is written as photoshop:DateCreated "1956" for other
+programs and exactly (EDTF and display text) in photoarchive's own XMP namespace, so a file
+that says only "1956" differs from a catalog that says "c. 1956".
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
+from photoarchive.media.dates import display_text
 from photoarchive.media.metadata import FileMetadata, read_metadata
 from photoarchive.media.thumbnails import thumbnail_file
 from photoarchive.media.write import (
@@ -70,7 +72,7 @@ __all__ = [
 ]
 
 MODES: tuple[str, ...] = ("sidecar", "embed")
-_WRITTEN_FIELDS = tuple(n for n in FIELD_NAMES if n != "date_display")
+_WRITTEN_FIELDS = FIELD_NAMES  # date_display too: files carry it beside the EDTF
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -235,6 +237,8 @@ def _catalog_form(meta: FileMetadata) -> dict[str, Value]:
             name, meta.fields.get(name))
         if name == "rating":
             raw = raw or "0"
+        if name == "date_display" and not raw and out.get("date"):
+            raw = display_text(str(out["date"]))  # a file without ours: the derived text
         try:
             out[name] = parse_value(name, raw) if raw is not None else (
                 [] if name in LIST_FIELDS else None)

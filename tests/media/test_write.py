@@ -19,6 +19,7 @@ from PIL import Image, ImageSequence
 
 from photoarchive.media.metadata import read_metadata
 from photoarchive.media.write import WriteFailed, WriteOptions, write_file
+from photoarchive.media.xmp import NS_URI
 
 EXIFTOOL = shutil.which("exiftool")
 needs_exiftool = pytest.mark.skipif(
@@ -173,7 +174,106 @@ def test_approximate_date_is_never_an_invented_exact_date(tmp_path: Path,
     assert tags["XMP-photoshop:DateCreated"] == 1956
     assert "ExifIFD:DateTimeOriginal" not in tags and "IPTC:DateCreated" not in tags
     assert any("DateTimeOriginal" in m for m in result.messages)
-    assert read_metadata(photo).fields["date"] == "1956"
+    meta = read_metadata(photo)
+    assert (meta.fields["date"], meta.fields["date_display"]) == ("1956~", "c. 1956")
+
+
+# (catalog date, its EDTF, photoshop:DateCreated as exiftool shows it, display text)
+APPROXIMATE = [
+    ("c. 1936", "1936~", 1936, "c. 1936"),
+    ("1956-10-23/1956-11-10", "1956-10-23/1956-11-10", 1956, "23 October – 10 November 1956"),
+    ("195X", "195X", None, "1950s"),
+    ("1950s", "195X", None, "1950s"),
+    ("October 1956", "1956-10", "1956:10", "October 1956"),
+]
+
+
+@needs_exiftool
+@pytest.mark.parametrize("mode", ["sidecar", "embed"])
+@pytest.mark.parametrize(("typed", "edtf", "standard", "display"), APPROXIMATE)
+def test_approximate_dates_survive_the_files(tmp_path: Path, corpus_dir: Path, mode: str,
+                                             typed: str, edtf: str, standard: Any,
+                                             display: str) -> None:
+    photo = copy(corpus_dir, "MWG.jpg", tmp_path)  # Exif, IPTC and XMP dates of 2001-2003
+    result = write_file(photo, {**VALUES, "date": typed}, mode)  # type: ignore[arg-type]
+    written = photo if mode == "embed" else result.written[0]
+    assert written.name == ("MWG.jpg" if mode == "embed" else "MWG.jpg.xmp")
+    tags = exiftool(written)
+    assert tags.get("XMP-photoshop:DateCreated") == standard  # at the known precision
+    assert tags["XMP-photoarchive:DateEDTF"] == edtf
+    assert tags["XMP-photoarchive:DateDisplay"] == display
+    if mode == "embed":  # only an exact day goes to Exif and IPTC: these are not
+        assert "ExifIFD:DateTimeOriginal" not in tags and "IPTC:DateCreated" not in tags
+    assert f'xmlns:photoarchive="{NS_URI}"' in _packet(written)
+    meta = read_metadata(photo)
+    assert (meta.fields["date"], meta.fields["date_display"]) == (edtf, display)
+    assert "T" not in (meta.taken_at or "")  # no invented time
+    assert not [w for w in meta.warnings if "photoarchive" in w]
+
+
+def _packet(path: Path) -> str:
+    done = subprocess.run([EXIFTOOL, "-b", "-XMP", str(path)], capture_output=True,
+                          check=True, timeout=60)
+    return done.stdout.decode("utf-8")
+
+
+@needs_exiftool
+def test_an_edited_display_text_reads_back(tmp_path: Path, corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "PNG.png", tmp_path)
+    write_file(photo, {"date": "1936", "date_display": "Spring 1936"}, "embed")
+    assert exiftool(photo)["XMP-photoarchive:DateDisplay"] == "Spring 1936"
+    meta = read_metadata(photo)
+    assert (meta.fields["date"], meta.fields["date_display"]) == ("1936", "Spring 1936")
+
+
+def _exiftool_set(path: Path, *assignments: str) -> None:
+    subprocess.run([EXIFTOOL, "-q", "-overwrite_original", *assignments, str(path)],
+                   check=True, timeout=60)
+
+
+@needs_exiftool
+@pytest.mark.parametrize("mode", ["sidecar", "embed"])
+def test_a_date_another_program_changed_wins_over_ours(tmp_path: Path, corpus_dir: Path,
+                                                       mode: str) -> None:
+    photo = copy(corpus_dir, "PNG.png", tmp_path)
+    target = write_file(photo, {"date": "1936~"}, mode).written[0]
+    _exiftool_set(target, "-XMP-photoshop:DateCreated=1937:05")  # Lightroom, say
+    meta = read_metadata(photo)
+    assert (meta.fields["date"], meta.fields["date_display"]) == ("1937-05", None)
+    assert any("changed by another program to 1937-05" in w for w in meta.warnings)
+    _exiftool_set(target, "-XMP-photoshop:DateCreated=")  # our date without its standard
+    assert read_metadata(photo).fields["date"] is None
+
+
+@needs_exiftool
+def test_a_decade_with_a_date_added_elsewhere_gives_that_date(tmp_path: Path,
+                                                             corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "PNG.png", tmp_path)
+    write_file(photo, {"date": "195X"}, "embed")
+    _exiftool_set(photo, "-XMP-photoshop:DateCreated=1955")
+    assert read_metadata(photo).fields["date"] == "1955"
+
+
+@needs_exiftool
+def test_a_program_that_pads_or_copies_our_date_changes_nothing(tmp_path: Path,
+                                                               corpus_dir: Path) -> None:
+    photo = copy(corpus_dir, "PNG.png", tmp_path)
+    write_file(photo, {"date": "1956-10-23/1956-11-10"}, "embed")
+    _exiftool_set(photo, "-XMP-photoshop:DateCreated=1956:01:01 00:00:00")  # stores date-times
+    meta = read_metadata(photo)
+    assert meta.fields["date"] == "1956-10-23/1956-11-10"
+    # Another program's sidecar that copies the file's date (no photoarchive namespace):
+    sidecar = photo.with_name(photo.name + ".xmp")
+    subprocess.run([EXIFTOOL, "-q", "-o", str(sidecar), "-XMP-photoshop:DateCreated=1956",
+                    "-XMP-dc:Title=From the other program", str(photo)], check=True)
+    _exiftool_set(sidecar, "-XMP-photoarchive:all=")
+    assert "DateEDTF" not in sidecar.read_text(encoding="utf-8")
+    meta = read_metadata(photo)
+    assert meta.fields["title"] == "From the other program"
+    assert (meta.fields["date"], meta.fields["date_display"]) == (
+        "1956-10-23/1956-11-10", "23 October – 10 November 1956")
+    _exiftool_set(sidecar, "-XMP-photoshop:DateCreated=1957")  # a real change there
+    assert read_metadata(photo).fields["date"] == "1957"
 
 
 @needs_exiftool
@@ -198,7 +298,9 @@ def test_mwg_file_reads_the_same_through_every_route(tmp_path: Path, corpus_dir:
             == "2001:01:01 01:11:11")
     assert tags["IPTC:DateCreated"] == "2001:01:01"
     after = read_metadata(photo)
-    assert after.fields == before.fields and after.taken_at == before.taken_at
+    assert after.fields["date_display"] == "1 January 2001"  # our namespace: the exact date
+    assert {**after.fields, "date_display": None} == before.fields
+    assert after.taken_at == before.taken_at
     # Each carrier alone says the same as the whole file.
     routes = {"XMP": ("-EXIF:all=", "-IPTC:all="), "IPTC": ("-EXIF:all=", "-XMP:all="),
               "Exif": ("-XMP:all=", "-IPTC:all=")}
@@ -210,7 +312,9 @@ def test_mwg_file_reads_the_same_through_every_route(tmp_path: Path, corpus_dir:
         shutil.copyfile(photo, alone)
         subprocess.run([EXIFTOOL, "-q", "-overwrite_original", *strip, str(alone)], check=True)
         fields = read_metadata(alone).fields
-        assert {n: fields[n] for n in carried[route]} == {n: f[n] for n in carried[route]}, route
+        want = after.fields
+        assert {n: fields[n] for n in carried[route]} == {n: want[n] for n in carried[route]}, (
+            route)
 
 
 FOREIGN = """<?xml version="1.0" encoding="UTF-8"?>

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from photoarchive.catalog.models import Edit
+from photoarchive.catalog.models import Edit, Photo
 from photoarchive.media import embedded
 from photoarchive.media.metadata import read_metadata
 from photoarchive.media.write import write_file
@@ -138,11 +140,16 @@ def test_reread_shows_a_diff_then_applies_it_in_one_step(archive, ids: dict[str,
     outside = {**{n: getattr(old, n, None) for n in ("caption", "creator")},
                "title": "Címet adott egy másik program", "keywords": ["Budapest", "1956"],
                "date": "1956", "rating": 2}
-    write_file(library / "IPTC.jpg", outside, "sidecar")  # another program's sidecar
+    write_file(library / "IPTC.jpg", outside, "sidecar")
+    sidecar = library / "IPTC.jpg.xmp"  # another program's sidecar: without our namespace
+    sidecar.write_text(re.sub(r'\s*photoarchive:\w+="[^"]*"', "",
+                              sidecar.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "photoarchive:" not in sidecar.read_text(encoding="utf-8").replace(
+        "xmlns:photoarchive", "")
     assert states(archive, ids)["IPTC.jpg"] == FILE_NEWER
     preview = reread(archive, [photo_id], dry_run=True)
     changes = {c.field: (c.catalog, c.file) for c in preview.photos[0].changes}
-    assert changes == {  # "1956~" and "1956" are the same to a file: no date change
+    assert changes == {  # its photoshop:DateCreated "1956" is what we wrote for "1956~"
         "title": (old.title, "Címet adott egy másik program"),
         "keywords": (old.keywords, ["Budapest", "1956"]), "rating": (0, 2)}
     assert get_photo(archive, photo_id) == old and not preview.applied
@@ -216,3 +223,69 @@ def test_write_queue_writes_the_latest_values(archive, ids: dict[str, int],
     assert states(archive, ids)["RIFF.webp"] == IN_SYNC
     with pytest.raises(RuntimeError):
         queue.submit([photo_id])
+
+
+APPROXIMATE = {"IPTC.jpg": "c. 1936", "ExifTool.tif": "1956-10-23/1956-11-10",
+               "PNG.png": "195X", "RIFF.webp": "1950s"}
+
+
+@pytest.mark.parametrize("mode", ["sidecar", "embed"])
+def test_approximate_dates_round_trip_into_a_new_catalog(archive, ids: dict[str, int],
+                                                         library: Path, tmp_path: Path,
+                                                         mode: str) -> None:
+    for name, date in APPROXIMATE.items():
+        apply_edits(archive, [ids[name]], EditRequest(set_values={"date": date}), origin="gui")
+    apply_edits(archive, [ids["IPTC.jpg"]],
+                EditRequest(set_values={"date_display": "about 1936, before the flood"}))
+    assert set(states(archive, ids).values()) == {CATALOG_NEWER}
+    report = write_metadata(archive, ids.values(), mode)
+    assert {p.outcome for p in report.photos} == {"written"}, report.to_dict()
+    assert set(states(archive, ids).values()) == {IN_SYNC}
+    before = {Path(r.path).name: (r.date, r.date_display, r.date_earliest, r.date_latest)
+              for r in get_photos(archive, list(ids.values()))}
+    assert before["IPTC.jpg"] == ("1936~", "about 1936, before the flood", "1936-01-01",
+                                  "1936-12-31")
+    assert before["PNG.png"][:2] == before["RIFF.webp"][:2] == ("195X", "1950s")
+    second = open_archive(tmp_path / "second.sqlite")
+    try:
+        assert Importer(second, workers=1).run([library]).added == len(FILES)
+        after = {Path(r.path).name: (r.date, r.date_display, r.date_earliest, r.date_latest)
+                 for r in list_photos(second)}
+    finally:
+        second.close()
+    assert after == before
+    assert not any(p.changes for p in reread(archive, ids.values(), dry_run=True).photos)
+
+
+def test_reread_compares_the_whole_date(archive, ids: dict[str, int], library: Path) -> None:
+    photo_id = ids["PNG.png"]
+    apply_edits(archive, [photo_id], EditRequest(set_values={"date": "1936"}), origin="gui")
+    write_metadata(archive, [photo_id])
+    write_file(library / "PNG.png", {"date": "c. 1936"}, "sidecar")  # a second catalog
+    preview = reread(archive, [photo_id], dry_run=True)
+    changes = {c.field: (c.catalog, c.file) for c in preview.photos[0].changes}
+    assert changes == {"date": ("1936", "1936~"), "date_display": ("1936", "c. 1936")}
+    reread(archive, [photo_id])
+    assert (get_photo(archive, photo_id).date, get_photo(archive, photo_id).date_display) == (
+        "1936~", "c. 1936")
+
+
+def test_files_written_before_exact_dates_are_not_in_sync(archive, ids: dict[str, int],
+                                                          library: Path) -> None:
+    exact, approximate = ids["IPTC.jpg"], ids["PNG.png"]
+    apply_edits(archive, [exact], EditRequest(set_values={"date": "1936-04"}), origin="gui")
+    apply_edits(archive, [approximate], EditRequest(set_values={"date": "c. 1936"}),
+                origin="gui")
+    write_metadata(archive, [exact, approximate])
+    assert {states(archive, ids)[n] for n in ("IPTC.jpg", "PNG.png")} == {IN_SYNC}
+    with archive.session() as session:  # as an earlier version stamped them
+        for photo in session.scalars(select(Photo).where(Photo.id.in_([exact, approximate]))):
+            state = json.loads(photo.file_state)
+            del state["dates"]
+            photo.file_state = json.dumps(state)
+    result = {s.id: s for s in status(archive, [exact, approximate])}
+    assert result[exact].state == IN_SYNC  # "1936-04" was always held whole
+    assert result[approximate].state == CATALOG_NEWER
+    assert "hold the date as 1936, not 'c. 1936'" in result[approximate].detail
+    assert write_metadata(archive, [approximate]).photos[0].outcome == "written"
+    assert states(archive, ids)["PNG.png"] == IN_SYNC

@@ -232,7 +232,7 @@ class ThumbnailLoader(QObject):
             try:
                 done.append((key, read_thumbnail(self.thumbnail_dir, path, key[0], key[1]),
                              None))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 -- any failure is the tile's, shown on it
                 done.append((key, None, str(exc) or exc.__class__.__name__))
             now = time.monotonic()
             if not left or now - delivered >= DELIVER_SECONDS:

@@ -218,10 +218,12 @@ class PhotoGridModel(QStringListModel):
     # -- QAbstractListModel ---------------------------------------------------------------
     # rowCount and index are Qt's (see the module's docstring). The rows change only
     # through set_ids and move_ids: Qt's own editing of the string list is refused.
-    def insertRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:
+    def insertRows(self, row: int, count: int,
+                   parent: Index = QModelIndex()) -> bool:  # noqa: B008 -- Qt's signature
         return False
 
-    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:
+    def removeRows(self, row: int, count: int,
+                   parent: Index = QModelIndex()) -> bool:  # noqa: B008 -- Qt's signature
         return False
 
     def moveRows(self, *_args) -> bool:

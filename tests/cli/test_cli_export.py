@@ -138,6 +138,6 @@ def test_export_dublin_core(capsys, cat: str, tmp_path: Path) -> None:
                          "courthouse")
     assert code == 0 and "Wrote 1 photo(s)" in out, err
     node = json.loads(out_json.read_text(encoding="utf-8"))["@graph"][0]
-    assert node["dcterms:creator"] == "Carl Mydans"
-    assert node["dcterms:isPartOf"] == COLLECTION
+    assert node["dcterms:creator"] == ["Carl Mydans"]  # repeatable terms: always lists
+    assert node["dcterms:isPartOf"] == [COLLECTION]
     assert node["dcterms:date"] == "1936-04"

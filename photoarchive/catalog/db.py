@@ -102,7 +102,11 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
 
 
 def backup_to(engine_or_path: Engine | Path, dest: Path) -> Path:
-    """Copy a live catalog to `dest` with SQLite's online backup API (consistent snapshot)."""
+    """Copy a live catalog to `dest` with SQLite's online backup API (consistent snapshot).
+
+    The copy is one self-contained file: it is switched from WAL to a rollback journal
+    before it is renamed into place, so opening it later leaves no `-wal`/`-shm` beside it.
+    """
     source_path = engine_or_path if isinstance(engine_or_path, Path) else Path(
         engine_or_path.url.database or "")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -116,12 +120,14 @@ def backup_to(engine_or_path: Engine | Path, dest: Path) -> Path:
             out = sqlite3.connect(str(tmp))
             try:
                 src.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
             finally:
                 out.close()
         finally:
             src.close()
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
         raise CatalogError(f"Could not copy the catalog {source_path}: {exc}.") from exc
     tmp.replace(dest)
     return dest
@@ -239,11 +245,17 @@ def _relativise_paths(engine: Engine, root: Path) -> None:
 
 
 def verify_file(path: Path) -> list[str]:
-    """Problems of a catalog file opened read-only (not a catalog, damaged); [] when good."""
+    """Problems of a catalog file opened read-only (not a catalog, damaged); [] when good.
+
+    A file with no `-wal` beside it is opened as immutable, so checking a backup creates
+    no `-wal`/`-shm` files (a plain read-only open of a WAL database would).
+    """
     if not path.is_file():
         return [f"{path} does not exist"]
+    has_wal = path.with_name(path.name + "-wal").exists()
+    mode = "ro" if has_wal else "ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=5)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:

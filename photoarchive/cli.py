@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shlex
 import signal
 import sys
 import traceback
@@ -29,6 +31,12 @@ from photoarchive.services.fields import FIELDS
 from photoarchive.services.tasks import CancelToken
 
 EXIT_USAGE = 2
+#: Skipped files listed by `import` (all are in `--json`).
+SKIPPED_SHOWN = 20
+#: Commands that may create a catalog that does not exist yet.
+CREATING_COMMANDS = ("import", "restore")
+#: A stray `edit` argument that looks like FIELD=VALUE (a forgotten --set).
+_ASSIGNMENT = re.compile(r"[A-Za-z_]+=")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +81,10 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
               f"{len(report.failed)} failed, {len(report.skipped)} skipped.")
         for path, error in report.failed:
             print(f"  failed: {path}: {error}")
+        for path, reason in report.skipped[:SKIPPED_SHOWN]:
+            print(f"  skipped: {path}: {reason}")
+        if len(report.skipped) > SKIPPED_SHOWN:
+            print(f"  … and {len(report.skipped) - SKIPPED_SHOWN} more skipped (see --json)")
         if report.cancelled:
             print("Stopped early (Ctrl+C); run the same import again to finish it.")
     return 130 if report.cancelled else 0
@@ -100,11 +112,17 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
+    stray = next((a for a in args.ids if _ASSIGNMENT.match(a)), None)
     values = dict(parse_assignment(a) for a in args.set or [])
     request = EditRequest(set_values=values, add_keywords=args.add_keyword or [],
                           remove_keywords=args.remove_keyword or [],
                           add_people=args.add_person or [],
                           remove_people=args.remove_person or [])
+    if stray is not None:
+        hint = f"did you mean --set {shlex.quote(stray)}?"
+        raise UsageError(f"'{stray}' is not a photo id; {hint}" if values or request.add_keywords
+                         or request.remove_keywords or request.add_people
+                         or request.remove_people else f"Nothing to change: {hint}")
     if not (values or request.add_keywords or request.remove_keywords or request.add_people
             or request.remove_people):
         raise UsageError("Nothing to change: use --set FIELD=VALUE or a keyword/person option.")
@@ -186,7 +204,8 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
-    target = backup.backup_now(archive, args.dest, keep=args.keep)
+    keep = backup.DEFAULT_KEEP if args.keep is None else args.keep
+    target = backup.backup_now(archive, args.dest, keep=keep)
     if args.json:
         _json({"path": str(target)})
     else:
@@ -255,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext in (("list", "list photos, optionally matching a query"),
                            ("search", "same as list: photos matching a query")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("query", nargs="*" if name == "list" else "+", metavar="QUERY")
+        # "*" for search too: words after options are added later (see `_parse`).
+        p.add_argument("query", nargs="*", metavar="QUERY")
         p.add_argument("--sort", choices=photos.SORT_KEYS, default="date")
         p.add_argument("--limit", type=int, default=None)
         p.add_argument("--json", action="store_true")
@@ -307,9 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", help="back the catalog up now (verified)")
-    p.add_argument("dest", nargs="?", type=Path, help="file or folder (default: backup folder)")
-    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP,
-                   help="backups to keep in the backup folder (default: %(default)s)")
+    p.add_argument("dest", nargs="?", metavar="DEST",
+                   help="a folder (a dated backup is written inside it) or a file ending in "
+                        ".sqlite (default: the backup folder)")
+    p.add_argument("--keep", type=_at_least_one, default=None, metavar="N",
+                   help=f"backups of this catalog to keep in the folder (default: "
+                        f"{backup.DEFAULT_KEEP})")
     p.add_argument("--json", action="store_true")
     sub.add_parser("backups", help="list the catalog's backups").add_argument(
         "--json", action="store_true")
@@ -318,7 +341,104 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path)
     cli_export.add_parsers(sub)
     COMMANDS.update(cli_writeback.add_parsers(sub))
+    _remember_parsers(parser)
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (how many backups to keep), "
+                                         f"not {value}")
+    return value
+
+
+def _remember_parsers(parser: argparse.ArgumentParser) -> None:
+    """Each (sub)command's parser sets `args._parser` to itself, so an error after parsing
+    names that command's own help."""
+    parser.set_defaults(_parser=parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _remember_parsers(sub)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; query words may come before, between or after options.
+
+    argparse gives a `nargs="*"` positional only the words before the first option (and
+    `parse_intermixed_args` does not work with subcommands), so the words it leaves over
+    go to the query of commands that take one. Unknown `--options` are still refused.
+    """
+    args, extra = parser.parse_known_args(argv)
+    command_parser: argparse.ArgumentParser = args._parser
+    del args._parser
+    takes_query = isinstance(getattr(args, "query", None), list)
+    words, unknown, after_dashes = [], [], False
+    for word in extra:
+        if word == "--" and not after_dashes:
+            after_dashes = True
+        elif takes_query and (after_dashes or not word.startswith("--")):
+            words.append(word)  # "-word" is the query's "without the word"
+        else:
+            unknown.append(word)
+    if unknown:
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if takes_query:
+        args.query = [*args.query, *words]
+        if args.command == "search" and not args.query:
+            command_parser.error("the following arguments are required: QUERY")
+    return args
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Usage errors that need no catalog, found before it is opened (so a mistake creates
+    nothing)."""
+    if args.command == "import":
+        missing = [p for p in args.paths if not p.exists()]
+        if missing:
+            first = missing[0]
+            what = "is a dangling symbolic link" if first.is_symlink() else "does not exist"
+            more = f" (and {len(missing) - 1} more given paths)" if len(missing) > 1 else ""
+            raise UsageError(f"{first} {what}{more}; nothing was imported.")
+    elif args.command == "relink":
+        from photoarchive.services.relink import check_folder
+
+        check_folder(args.folder)
+    elif args.command == "backup" and args.dest is not None and args.keep is not None \
+            and not backup.is_folder_destination(args.dest):
+        raise UsageError(f"--keep applies to a folder of backups, and {args.dest} names one "
+                         "file; give a folder, or leave out --keep.")
+
+
+def _missing_catalog(args: argparse.Namespace, catalog_path: Path,
+                     parser: argparse.ArgumentParser) -> int | None:
+    """What to do when the catalog file does not exist; None: open (and create) it.
+
+    Only `import` (and `restore`) create a catalog that was named explicitly; a mistyped
+    --catalog must not become a new empty one. For the default catalog `list`, `search`
+    and `status` say it is empty; with no command the summary says there is none yet.
+    """
+    if catalog_path.exists() or args.command in CREATING_COMMANDS:
+        return None
+    explicit = args.catalog is not None or bool(os.environ.get("PHOTOARCHIVE_CATALOG"))
+    if not explicit and args.command in ("list", "search", "status"):
+        if args.json:
+            _json([])
+        else:
+            print("The catalog is empty.")
+        return 0
+    where = f"--catalog {shlex.quote(str(catalog_path))} " if args.catalog is not None else ""
+    if args.command is None:  # the summary (`make run` without a display) of no catalog yet
+        print(f"Catalog: {catalog_path} (not created yet)\n0 photos. Start with: "
+              f"photoarchive {where}import FOLDER\n")
+        parser.print_help()
+        return 0
+    raise UsageError(f"There is no catalog at {catalog_path}. Import photos to create one: "
+                     f"photoarchive {where}import FOLDER")
 
 
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
@@ -336,10 +456,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     archive: Archive | None = None
-    catalog_path = args.catalog or default_catalog_path()
+    catalog_path = (args.catalog or default_catalog_path()).expanduser()
     try:
+        _check_arguments(args)
+        missing = _missing_catalog(args, catalog_path, parser)
+        if missing is not None:
+            return missing
         if args.command == "restore":
             return cmd_restore(catalog_path, args)
         archive = open_archive(catalog_path)
@@ -366,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any bug: one line, not a traceback
         if os.environ.get("PHOTOARCHIVE_DEBUG"):
             traceback.print_exc()
         print(f"photoarchive: internal error: {exc.__class__.__name__}: {exc} "

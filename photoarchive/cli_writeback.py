@@ -47,6 +47,26 @@ def _show(value: Any) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
+def _summary(report: Any, mode: str, total: int, dry_run: bool) -> str:
+    """The last line of `write-metadata`: how many photos got what, and how many did not.
+
+    In embed mode a photo whose file cannot take metadata (read-only, HEIC) gets a sidecar
+    instead; those are counted apart, not as written into the files.
+    """
+    counts = Counter(p.outcome for p in report.photos)
+    done = [p for p in report.photos if p.outcome in ("written", "would write")]
+    verb = "Would write" if dry_run else "Wrote"
+    if mode == "sidecar":
+        text = f"{verb} sidecars for {len(done)} of {total} photo(s)"
+    else:
+        fallback = sum(1 for p in done if p.mode == "sidecar")
+        text = f"{verb} metadata into the files for {len(done) - fallback} of {total} photo(s)"
+        if fallback:
+            text += f", and sidecars instead for {fallback} (their files cannot be written)"
+    text += f"; {counts['skipped']} skipped, {counts['failed']} failed."
+    return text + (" Nothing was changed (--dry-run)." if dry_run else "")
+
+
 def cmd_write_metadata(archive: Archive, args: argparse.Namespace) -> int:
     from photoarchive.services import writeback  # exiv2: only when needed
 
@@ -72,13 +92,7 @@ def cmd_write_metadata(archive: Archive, args: argparse.Namespace) -> int:
                 print(f"  {item.id:>6}  {item.outcome}: {item.path}")
             for message in item.messages:
                 print(f"          {message}")
-        counts = Counter(p.outcome for p in report.photos)
-        what = "sidecars" if mode == "sidecar" else "metadata into the files"
-        verb = "Would write" if args.dry_run else "Wrote"
-        done = counts["would write"] + counts["written"]
-        print(f"{verb} {what} for {done} of {len(ids)} photo(s); {counts['skipped']} skipped, "
-              f"{counts['failed']} failed." + (" Nothing was changed (--dry-run)."
-                                               if args.dry_run else ""))
+        print(_summary(report, mode, len(ids), args.dry_run))
         if cancel.cancelled:
             print("Stopped early (Ctrl+C); run the same command again to finish.")
     if cancel.cancelled:

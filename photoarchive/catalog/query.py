@@ -136,6 +136,27 @@ def _normalise_value(name: str, value: str, raw: str) -> str:
     return value
 
 
+def _check_date_not_cut(value: str, rest: str) -> None:
+    """An unquoted ``date:c. 1936`` ends at the space: a value with no digit (never a date
+    by itself) followed by words with a year is one date that needs quotes; say so."""
+    if not value or any(ch.isdigit() for ch in value):
+        return
+    words: list[str] = []
+    for word in rest.split()[:4]:
+        if words and any(ch.isdigit() for ch in words[-1]) and not any(
+                ch.isdigit() for ch in word):
+            break
+        if word.startswith(("-", '"')) or ":" in word:  # another term, not the date's
+            break
+        words.append(word)
+    while words and not any(ch.isdigit() for ch in words[-1]):
+        words.pop()
+    if words:
+        whole = " ".join([value, *words])
+        raise QueryError(f'date:{value} stops at the space; put a date with spaces in quotes: '
+                         f'date:"{whole}".')
+
+
 class _Builder:
     """Collects the parts while the text is read."""
 
@@ -214,6 +235,8 @@ def parse_query(text: str) -> ParsedQuery:
         if not value and i < n and text[i] == '"':
             value, i = _read_quoted(text, i)
             raw = f'{bare}"{value}"'
+        elif name == "date":
+            _check_date_not_cut(value, text[i:])
         value = _normalise_value(name, value, raw)
         out.filters.append(Filter(name, value, negated))
     return out.build()

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from photoarchive.catalog.models import Photo
+from photoarchive.errors import UsageError
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
 from photoarchive.services.scan import Found, scan
@@ -39,9 +40,20 @@ def missing_photos(archive: Archive) -> list[tuple[int, str, str, int]]:
     return [tuple(r) for r in rows if not os.path.exists(r[1])]  # type: ignore[misc]
 
 
+def check_folder(folder: Path) -> None:
+    """Raise `UsageError` unless `folder` is an existing folder to look in."""
+    if not folder.exists():
+        raise UsageError(f"{folder} does not exist; give the folder where the moved photos "
+                         "are now.")
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder; give the folder where the moved "
+                         "photos are now.")
+
+
 def relink(archive: Archive, folder: Path, dry_run: bool = False,
            progress: Progress | None = None, cancel: CancelToken | None = None) -> RelinkReport:
     """Look under `folder` for the files of missing photos and point the catalog at them."""
+    check_folder(folder)
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     missing = missing_photos(archive)

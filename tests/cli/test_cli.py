@@ -86,11 +86,12 @@ def test_collections_from_the_command_line(capsys, cat: str, imported: list[dict
     assert run(capsys, "--catalog", cat, "collection", "add", "Milwaukee", *ids)[0] == 0
     assert run(capsys, "--catalog", cat, "collection", "move", "Milwaukee", ids[2], "1")[0] == 0
     code, out, _ = run(capsys, "--catalog", cat, "collection", "show", "Milwaukee", "--json")
+    assert code == 0
     shown = json.loads(out)
     assert shown["photo_ids"] == [int(ids[2]), int(ids[0]), int(ids[1])]
     assert [p["id"] for p in shown["photos"]] == shown["photo_ids"]
     code, out, _ = run(capsys, "--catalog", cat, "collection", "list", "--json")
-    assert json.loads(out)[0]["count"] == 3
+    assert code == 0 and json.loads(out)[0]["count"] == 3
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -11,6 +11,7 @@ import pytest
 
 from photoarchive import cli, cli_writeback
 from photoarchive.cli import main
+from photoarchive.services import open_archive
 
 HU = "Budapest, 1956. október 23. — Szabadságharcosok a Corvin közben"
 OUTSIDE = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
@@ -116,6 +117,23 @@ def test_embed_with_a_query(capsys, setup) -> None:
 ])
 def test_wrong_usage_is_one_line_and_exit_2(capsys, tmp_path: Path, argv: list[str],
                                             message: str) -> None:
+    open_archive(tmp_path / "c.sqlite").close()  # a catalog that exists, empty
     code, _, err = run(capsys, "--catalog", str(tmp_path / "c.sqlite"), *argv)
     assert code == 2 and message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_embed_into_read_only_files_counts_the_sidecars(capsys, setup) -> None:
+    cat, folder, ids = setup
+    run(capsys, "--catalog", cat, "edit", *map(str, ids.values()), "--set", "caption=Corvin köz")
+    (folder / "PNG.png").chmod(0o444)
+    try:
+        code, out, _ = run(capsys, "--catalog", cat, "write-metadata", "--embed")
+    finally:
+        (folder / "PNG.png").chmod(0o644)
+    assert code == 0
+    assert "the file is read-only; wrote a sidecar instead" in out
+    assert out.splitlines()[-1] == ("Wrote metadata into the files for 1 of 2 photo(s), and "
+                                    "sidecars instead for 1 (their files cannot be written); "
+                                    "0 skipped, 0 failed.")
+    assert (folder / "PNG.png.xmp").is_file() and not (folder / "IPTC.jpg.xmp").exists()

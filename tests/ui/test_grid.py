@@ -122,3 +122,27 @@ def test_rows_of_photos_on_the_screen_are_found_without_scanning_the_list(
     model.move_ids(on_screen[:1], 10)
     assert model.row_of(on_screen[0]) == 9 and model.ids[9] == on_screen[0]
     assert model.row_of(10**9) == -1
+
+
+def test_every_result_stays_within_reach_whatever_the_count(qtbot, sample_window) -> None:
+    """The column count does not depend on how many photos are shown (the scroll bar is
+    always there), so a search result is laid out for the width it is shown at and its
+    last photo can be scrolled to."""
+    window = sample_window
+    grid = window.grid
+    for width in (900, 1100, 1280, 1500):
+        window.resize(width, 700)
+        laid_out = set()
+        for query in ("viaduct", "city:Milwaukee -viaduct", ""):  # each a change
+            with qtbot.waitSignal(window.results_changed, timeout=5000):
+                window.search.edit.setText(query)
+            qtbot.wait(20)
+            model = grid.model()
+            rects = [grid.visualRect(model.index(r)) for r in range(model.rowCount())]
+            columns = len({r.x() for r in rects})
+            assert columns <= grid.viewport().width() // grid.gridSize().width()
+            bottom = max(r.bottom() for r in rects) + grid.verticalScrollBar().value()
+            reachable = grid.viewport().height() + grid.verticalScrollBar().maximum()
+            assert bottom <= reachable + grid.gridSize().height(), (width, query)
+            laid_out.add((grid.viewport().width(), grid.gridSize().width()))
+        assert len(laid_out) == 1, (width, laid_out)  # 1 photo or 12: the same columns

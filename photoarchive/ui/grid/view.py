@@ -74,6 +74,11 @@ class PhotoGridView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Always there, so the viewport's width never depends on how many photos are shown:
+        # a scroll bar that came and went with the results changed the column count, which
+        # changed the content height, which brought the bar back — the grid could end up
+        # laid out for one width and shown at another, with photos out of reach.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setDragEnabled(True)  # after setMovement, which turns it off
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)

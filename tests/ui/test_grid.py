@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 
 from photoarchive.services.browse import grid_rows, rotate
 from photoarchive.ui.grid import PhotoGridModel
+from photoarchive.ui.grid.delegate import PADDING
 from photoarchive.ui.grid.loader import MAX_PENDING, ThumbnailLoader
 from photoarchive.ui.grid.model import CHUNK, MAX_CACHED_ROWS
 
@@ -146,3 +147,39 @@ def test_every_result_stays_within_reach_whatever_the_count(qtbot, sample_window
             assert bottom <= reachable + grid.gridSize().height(), (width, query)
             laid_out.add((grid.viewport().width(), grid.gridSize().width()))
         assert len(laid_out) == 1, (width, laid_out)  # 1 photo or 12: the same columns
+
+
+def test_a_white_scan_keeps_its_edges_on_the_white_grid(qtbot, make_window, tmp_path) -> None:
+    from PIL import Image
+
+    from photoarchive.services import open_archive
+    from photoarchive.services.importer import Importer
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    Image.new("RGB", (600, 400), "white").save(folder / "white.jpg", quality=95)
+    archive = open_archive(tmp_path / "c.sqlite")
+    try:
+        Importer(archive, workers=1).run([folder])
+        window = make_window(archive)
+        grid, model, loader = window.grid, window.model, window.loader
+        grid.set_show_titles(False)
+        grid.selectionModel().clear()  # not selected, not current: white on white
+        window.search.edit.setFocus()
+        tile = model.tile(0)
+        qtbot.waitUntil(lambda: loader.known(tile.content_hash), timeout=10_000)
+        grid.viewport().repaint()
+        pixmap = loader.pixmap(tile.content_hash, tile.path)
+        dx, dy, width, height = grid.tile_delegate._placement(grid.tile_size, pixmap, 0)
+        cell = grid.visualRect(model.index(0))
+        side = grid.tile_size
+        left = cell.x() + max(0, (cell.width() - side - 2 * PADDING) // 2) + PADDING + dx
+        top = cell.y() + PADDING + dy
+        image = grid.viewport().grab().toImage()
+        base = grid.palette().color(grid.viewport().backgroundRole()).lightness()
+        inside = QColor(image.pixel(left + width // 2, top + height // 2)).lightness()
+        edge = QColor(image.pixel(left - 1, top + height // 2)).lightness()
+        assert inside > 240 and base > 240  # white on white…
+        assert edge < base - 20  # … with a visible hairline round it
+    finally:
+        archive.close()

@@ -75,6 +75,7 @@ class _Colours(NamedTuple):
     midlight: QColor
     placeholder: QColor
     base: QColor  # the view's background
+    frame: QColor  # a hairline round each photo: a white scan still shows its edges
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -217,6 +218,10 @@ class TileDelegate(QStyledItemDelegate):
             self._paint_thumbnail(painter, x, y, width, height, pixmap, tile, colours, font, (
                 colours.highlight if selected else colours.midlight if state & _HOVER
                 else colours.base))
+            if pixmap is not None:
+                painter.setPen(colours.frame)
+                painter.setBrush(_NO_BRUSH)
+                painter.drawRect(QRectF(x - 0.5, y - 0.5, width + 1, height + 1))
             if waiting and pixmap is None:
                 # Thumbnails first: the write-back state is asked for (and computed in the
                 # background) once the photo is shown, not beside its decoding.
@@ -251,7 +256,8 @@ class TileDelegate(QStyledItemDelegate):
             selected_muted.setAlphaF(0.7)
             found = _Colours(text, selected_text, muted, selected_muted,
                              palette.color(role.Highlight), palette.color(role.Midlight),
-                             palette.color(role.Mid).lighter(115), palette.color(role.Base))
+                             palette.color(role.Mid).lighter(115), palette.color(role.Base),
+                             QColor(text.red(), text.green(), text.blue(), 56))
             if len(self._palettes) > 16:
                 self._palettes.clear()
             self._palettes[key] = found

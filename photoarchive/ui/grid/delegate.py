@@ -78,6 +78,12 @@ class _Colours(NamedTuple):
     frame: QColor  # a hairline round each photo: a white scan still shows its edges
 
 
+def _mix(front: QColor, back: QColor, amount: float) -> QColor:
+    """`front` laid over `back` at `amount` opacity, as one opaque colour."""
+    return QColor(*(round(f * amount + b * (1 - amount)) for f, b in (
+        (front.red(), back.red()), (front.green(), back.green()), (front.blue(), back.blue()))))
+
+
 class TileDelegate(QStyledItemDelegate):
     """Tiles `tile_size` pixels square, plus two lines of text when `show_titles`.
 
@@ -218,10 +224,12 @@ class TileDelegate(QStyledItemDelegate):
             self._paint_thumbnail(painter, x, y, width, height, pixmap, tile, colours, font, (
                 colours.highlight if selected else colours.midlight if state & _HOVER
                 else colours.base))
-            if pixmap is not None:
-                painter.setPen(colours.frame)
-                painter.setBrush(_NO_BRUSH)
-                painter.drawRect(QRectF(x - 0.5, y - 0.5, width + 1, height + 1))
+            if pixmap is not None:  # four opaque one-pixel lines: no blending, no smoothing
+                frame = colours.frame  # (an antialiased outline cost 15 ms a screen)
+                painter.fillRect(x - 1, y - 1, width + 2, 1, frame)
+                painter.fillRect(x - 1, y + height, width + 2, 1, frame)
+                painter.fillRect(x - 1, y, 1, height, frame)
+                painter.fillRect(x + width, y, 1, height, frame)
             if waiting and pixmap is None:
                 # Thumbnails first: the write-back state is asked for (and computed in the
                 # background) once the photo is shown, not beside its decoding.
@@ -257,7 +265,7 @@ class TileDelegate(QStyledItemDelegate):
             found = _Colours(text, selected_text, muted, selected_muted,
                              palette.color(role.Highlight), palette.color(role.Midlight),
                              palette.color(role.Mid).lighter(115), palette.color(role.Base),
-                             QColor(text.red(), text.green(), text.blue(), 56))
+                             _mix(text, palette.color(role.Base), 0.22))
             if len(self._palettes) > 16:
                 self._palettes.clear()
             self._palettes[key] = found

@@ -20,13 +20,16 @@ from photoarchive.errors import MediaError
 from photoarchive.media.decode import DEFAULT_MAX_PIXELS, load_oriented
 
 __all__ = [
+    "SMALL_SIZE",
     "THUMBNAIL_QUALITY",
     "THUMBNAIL_SIZE",
     "ThumbnailPixels",
     "decode_thumbnail",
     "encode_thumbnail",
     "make_thumbnail",
+    "small_thumbnail_file",
     "thumbnail_file",
+    "write_small_thumbnail",
     "write_thumbnail",
 ]
 
@@ -34,6 +37,10 @@ THUMBNAIL_SIZE = 400
 """Long edge of a thumbnail, in pixels."""
 
 THUMBNAIL_QUALITY = 85
+
+SMALL_SIZE = 200
+"""Long edge of the second, grid-sized copy of each thumbnail: a grid tile of up to this
+many device pixels decodes it (≈0.25 ms) instead of the full thumbnail (≈0.45 ms)."""
 
 # Extra clockwise rotation (degrees) -> Pillow transposition.
 _ROTATIONS: dict[int, Image.Transpose | None] = {
@@ -93,9 +100,43 @@ def thumbnail_file(cache_dir: Path, content_hash: str) -> Path:
     return Path(cache_dir) / digest[:2] / f"{digest}.jpg"
 
 
+def small_thumbnail_file(cache_dir: Path, content_hash: str) -> Path:
+    """Where the grid-sized copy of a thumbnail lives, beside it: …/abcd….s.jpg."""
+    big = thumbnail_file(cache_dir, content_hash)
+    return big.with_name(big.stem + ".s.jpg")
+
+
 def write_thumbnail(cache_dir: Path, content_hash: str, data: bytes) -> Path:
-    """Store thumbnail bytes atomically (temporary file, then os.replace); return the path."""
+    """Store thumbnail bytes atomically (temporary file, then os.replace), and its
+    grid-sized copy (`write_small_thumbnail`); return the thumbnail's path."""
     target = thumbnail_file(cache_dir, content_hash)
+    _write_atomic(target, data)
+    try:
+        write_small_thumbnail(cache_dir, content_hash, target)
+    except MediaError:
+        pass  # the grid decodes the thumbnail itself then
+    return target
+
+
+def write_small_thumbnail(cache_dir: Path, content_hash: str, source: Path | bytes) -> Path:
+    """Make and store the grid-sized copy (`SMALL_SIZE`) of a thumbnail (a path or its
+    JPEG bytes). Raises MediaError when the thumbnail cannot be read."""
+    try:
+        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as img:
+            img.draft("RGB", (SMALL_SIZE, SMALL_SIZE))
+            small = img.convert("RGB") if img.mode != "RGB" else img.copy()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise MediaError(f"The cached thumbnail of {content_hash[:12]} cannot be read "
+                         f"({exc}).") from exc
+    small.thumbnail((SMALL_SIZE, SMALL_SIZE), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
+    target = small_thumbnail_file(cache_dir, content_hash)
+    _write_atomic(target, buffer.getvalue())
+    return target
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
     try:
@@ -108,7 +149,6 @@ def write_thumbnail(cache_dir: Path, content_hash: str, data: bytes) -> Path:
         except OSError:
             pass
         raise
-    return target
 
 
 @dataclass(frozen=True)

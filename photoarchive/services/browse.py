@@ -25,10 +25,13 @@ from photoarchive.catalog.models import (
 from photoarchive.errors import MediaError, NotFound
 from photoarchive.media.decode import load_oriented
 from photoarchive.media.thumbnails import (
+    SMALL_SIZE,
     ThumbnailPixels,
     decode_thumbnail,
     make_thumbnail,
+    small_thumbnail_file,
     thumbnail_file,
+    write_small_thumbnail,
     write_thumbnail,
 )
 from photoarchive.services.archive import Archive
@@ -235,7 +238,22 @@ def ensure_thumbnail(thumbnail_dir: Path, path: str, content_hash: str) -> Path:
 def thumbnail_pixels(thumbnail_dir: Path, path: str, content_hash: str,
                      size: int = 0) -> ThumbnailPixels:
     """The cached thumbnail (made first if missing) decoded to be shown fitted in `size` x
-    `size` (`media.thumbnails.decode_thumbnail`). Safe in any thread; raises MediaError."""
+    `size` (`media.thumbnails.decode_thumbnail`). Safe in any thread; raises MediaError.
+
+    A size the grid-sized copy covers is decoded from that copy, made first from the
+    thumbnail if it is missing (catalogs from before there were copies)."""
+    if 0 < size <= SMALL_SIZE:
+        small = small_thumbnail_file(thumbnail_dir, content_hash)
+        if not small.exists():
+            big = ensure_thumbnail(thumbnail_dir, path, content_hash)
+            try:
+                write_small_thumbnail(thumbnail_dir, content_hash, big)
+            except MediaError:
+                return decode_thumbnail(big, size)  # reports what is wrong with it
+        try:
+            return decode_thumbnail(small, size)
+        except MediaError:
+            small.unlink(missing_ok=True)  # damaged: made again next time
     return decode_thumbnail(ensure_thumbnail(thumbnail_dir, path, content_hash), size)
 
 

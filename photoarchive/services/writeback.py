@@ -31,7 +31,7 @@ from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
 from photoarchive.media.dates import display_text
 from photoarchive.media.metadata import FileMetadata, read_metadata
-from photoarchive.media.thumbnails import thumbnail_file
+from photoarchive.media.thumbnails import small_thumbnail_file, thumbnail_file
 from photoarchive.media.write import (
     Mode,
     WriteFailed,
@@ -149,11 +149,12 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
         state = stamp_files(path, photo.content_hash if same else None)
         stamp = state["file"]
         if stamp["hash"] != photo.content_hash:
-            old = thumbnail_file(archive.thumbnail_dir, photo.content_hash)
-            new = thumbnail_file(archive.thumbnail_dir, stamp["hash"])
-            if old.exists() and not new.exists():  # same pixels: the thumbnail still fits
-                new.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(old, new)
+            for where in (thumbnail_file, small_thumbnail_file):
+                old = where(archive.thumbnail_dir, photo.content_hash)
+                new = where(archive.thumbnail_dir, stamp["hash"])
+                if old.exists() and not new.exists():  # same pixels: it still fits
+                    new.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old, new)
             photo.content_hash = stamp["hash"]
         photo.file_size, photo.file_mtime = stamp["size"], stamp["mtime"]
         photo.file_state = json.dumps(state)

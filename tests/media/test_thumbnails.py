@@ -141,3 +141,34 @@ def test_decode_thumbnail_reports_a_damaged_file(tmp_path):
         decode_thumbnail(bad, 100)
     with pytest.raises(MediaError):
         decode_thumbnail(tmp_path / "missing.jpg")
+
+
+def test_write_thumbnail_also_writes_the_grid_sized_copy(tmp_path, corpus):
+    from photoarchive.media.thumbnails import SMALL_SIZE, small_thumbnail_file
+
+    data = make_thumbnail(corpus / "iphone_gpsinfo_exif.JPG")
+    big = write_thumbnail(tmp_path, HASH, data)
+    small = small_thumbnail_file(tmp_path, HASH)
+    assert small == big.with_name(f"{HASH}.s.jpg")
+    with Image.open(small) as copy, Image.open(big) as thumb:
+        assert copy.format == "JPEG" and max(copy.size) == SMALL_SIZE
+        assert abs(copy.size[0] / copy.size[1] - thumb.size[0] / thumb.size[1]) < 0.02
+    # What the grid shows from either is the same picture at the same size.
+    a, b = decode_thumbnail(big, 180), decode_thumbnail(small, 180)
+    assert a.shown == b.shown
+
+
+def test_the_grid_decodes_the_copy_and_remakes_it_when_missing(tmp_path, corpus):
+    from photoarchive.media.thumbnails import small_thumbnail_file
+    from photoarchive.services.browse import thumbnail_pixels
+
+    source = corpus / "iphone_gpsinfo_exif.JPG"
+    write_thumbnail(tmp_path, HASH, make_thumbnail(source))
+    small = small_thumbnail_file(tmp_path, HASH)
+    small.unlink()  # a cache made before there were copies
+    pixels = thumbnail_pixels(tmp_path, str(source), HASH, 180)
+    assert small.exists() and pixels.shown == (180, 135)
+    assert max(pixels.width, pixels.height) <= 200  # decoded from the copy
+    small.write_bytes(b"damaged")
+    assert thumbnail_pixels(tmp_path, str(source), HASH, 180).shown == (180, 135)
+    assert thumbnail_pixels(tmp_path, str(source), HASH, 300).width == 400  # the full one

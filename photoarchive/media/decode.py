@@ -200,22 +200,25 @@ def _error(path: Path, exc: BaseException, max_pixels: int) -> MediaError:
     return MediaError(f"{path.name}: truncated or corrupt image data")
 
 
-def open_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS,
+               data: bytes | None = None) -> Image.Image:
     """Open an image lazily (no pixels decoded) after checking size and format.
 
+    `data`, when given, is the file's bytes already read (`path` then only names it).
     Returns an open Pillow image: use it as a context manager so the file is closed.
     Raises MediaError for an empty file, a non-image, an unsupported format, or an image
     with more than `max_pixels` pixels.
     """
     path = Path(path)
     try:
-        if os.stat(path).st_size == 0:
+        if (len(data) if data is not None else os.stat(path).st_size) == 0:
             raise MediaError(f"{path.name}: empty file")
     except OSError as exc:
         raise MediaError(f"{path.name}: {_os_reason(exc)}") from exc
     _allow_pixels(max_pixels)
     try:
-        img = Image.open(path, formats=_open_formats())
+        img = Image.open(io.BytesIO(data) if data is not None else path,
+                         formats=_open_formats())
     except Exception as exc:  # every failure becomes a MediaError
         raise _error(path, exc, max_pixels) from exc
     width, height = img.size
@@ -369,12 +372,13 @@ def load_oriented(
 
 def probe_and_load(
     path: Path | str, max_size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
-    *, resampling: str = "thumbnail",
+    *, resampling: str = "thumbnail", data: bytes | None = None,
 ) -> tuple[ImageInfo, Image.Image]:
-    """`probe` and `load_oriented` with one open of the file (one parse of its headers)."""
+    """`probe` and `load_oriented` with one open of the file (one parse of its headers);
+    from `data`, the file's bytes, when the caller has read them already."""
     _check_size(max_size, resampling)
     path = Path(path)
-    with open_image(path, max_pixels) as img:
+    with open_image(path, max_pixels, data) as img:
         try:
             info = _info(img)
             if info.frames > 1 and img.tell() != 0:

@@ -26,6 +26,8 @@ from photoarchive.media.thumbnails import (
 )
 
 HASH_CHUNK = 1 << 20
+#: Files up to this size are read once into memory, for the hash and the decoder both.
+READ_ONCE_LIMIT = 64 << 20
 
 
 @dataclass
@@ -52,6 +54,18 @@ def hash_file(path: Path) -> tuple[str, int, float]:
         st = path.stat()
         digest = hashlib.file_digest(fh, "sha256")  # one reused buffer, no chunk copies
     return digest.hexdigest(), st.st_size, st.st_mtime
+
+
+def read_and_hash(path: Path) -> tuple[str, int, float, bytes | None]:
+    """`hash_file`, plus the file's bytes when it is small enough to keep
+    (`READ_ONCE_LIMIT`): the decoder then reads them from memory instead of the disk."""
+    with path.open("rb") as fh:
+        st = os.fstat(fh.fileno())
+        if st.st_size > READ_ONCE_LIMIT:
+            digest = hashlib.file_digest(fh, "sha256")
+            return digest.hexdigest(), st.st_size, st.st_mtime, None
+        data = fh.read()
+    return hashlib.sha256(data).hexdigest(), len(data), st.st_mtime, data
 
 
 #: What the fork server imports once, so that every worker it forks starts ready: the
@@ -106,7 +120,7 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
     """Hash, probe, read metadata and make the thumbnail of one file. Never raises."""
     path = Path(path_text)
     try:
-        content_hash, size, mtime = hash_file(path)
+        content_hash, size, mtime, data = read_and_hash(path)
     except OSError as exc:
         return Analysed(path_text, 0, 0.0, "", error=f"cannot be read: {exc.strerror or exc}")
     result = Analysed(path_text, size, mtime, content_hash)
@@ -117,9 +131,10 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         if thumbnail_file(Path(thumbnail_dir), content_hash).exists():
             info = probe(path)
         else:  # one open of the file for both: headers parsed once
-            info, image = probe_and_load(path, THUMBNAIL_SIZE, resampling="thumbnail")
+            info, image = probe_and_load(path, THUMBNAIL_SIZE, resampling="thumbnail",
+                                         data=data)
             write_thumbnail(Path(thumbnail_dir), content_hash,
-                            encode_thumbnail(image, path.name))
+                            encode_thumbnail(image, path.name), image)
     except MediaError as exc:
         # The report names the file already; drop the media layer's "name: " prefix.
         result.error = str(exc).removeprefix(f"{path.name}: ")

@@ -172,3 +172,15 @@ def test_the_grid_decodes_the_copy_and_remakes_it_when_missing(tmp_path, corpus)
     small.write_bytes(b"damaged")
     assert thumbnail_pixels(tmp_path, str(source), HASH, 180).shown == (180, 135)
     assert thumbnail_pixels(tmp_path, str(source), HASH, 300).width == 400  # the full one
+
+
+def test_the_grid_sized_copy_is_the_default_tile_so_it_is_shown_unscaled(tmp_path, corpus):
+    from photoarchive.media.thumbnails import SMALL_SIZE
+    from photoarchive.services.browse import thumbnail_pixels
+    from photoarchive.settings import Settings
+
+    assert Settings().thumbnail_size == SMALL_SIZE
+    source = corpus / "iphone_gpsinfo_exif.JPG"
+    write_thumbnail(tmp_path, HASH, make_thumbnail(source))
+    pixels = thumbnail_pixels(tmp_path, str(source), HASH, SMALL_SIZE)
+    assert (pixels.width, pixels.height) == pixels.shown == (180, 135)

@@ -59,6 +59,11 @@ _LINKS = {"keywords": ("photo_keyword", "keyword", "keyword_id"),
           "people": ("photo_person", "person", "person_id")}
 
 
+def blank_to_none(value: Any) -> Any:
+    """An empty text shows as no value."""
+    return None if value == "" else value
+
+
 def fold_tokens(counts: Iterable[tuple[str, int]], total: int) -> ShownTokens:
     """Tokens with the number of selected photos carrying each, folded case-insensitively
     (the first spelling met is shown), as common (on all `total` photos) and partial."""
@@ -152,7 +157,7 @@ def shown_of_records(records: Iterable[dict[str, Any]]) -> dict[str, Shown | Sho
     records = list(records)
     shown: dict[str, Shown | ShownTokens] = {}
     for name in SCALAR_FIELDS:
-        values = [None if r.get(name) == "" else r.get(name) for r in records]
+        values = [blank_to_none(r.get(name)) for r in records]
         if not values or all(v is None for v in values):
             shown[name] = Shown()
         elif all(v == values[0] for v in values[1:]):
@@ -165,5 +170,5 @@ def shown_of_records(records: Iterable[dict[str, Any]]) -> dict[str, Shown | Sho
     return shown
 
 
-__all__ = ["SCALAR_FIELDS", "Selection", "Shown", "ShownTokens", "fold_tokens",
+__all__ = ["SCALAR_FIELDS", "Selection", "Shown", "ShownTokens", "blank_to_none", "fold_tokens",
            "shown_of_records", "summarise"]

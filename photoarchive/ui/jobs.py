@@ -52,6 +52,21 @@ def _run(task: Task, work: Work) -> Any:
     return work(_ThrottledProgress(task), task.cancel)
 
 
+def progress_row(widget: QWidget) -> tuple[QLabel, QProgressBar, QPushButton]:
+    """Lay out a status-bar progress widget: a label, a small bar and a Cancel button."""
+    layout = QHBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel()
+    bar = QProgressBar()
+    bar.setMaximumWidth(180)
+    bar.setTextVisible(False)
+    cancel = QPushButton("Cancel")
+    cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    for part in (label, bar, cancel):
+        layout.addWidget(part)
+    return label, bar, cancel
+
+
 class JobProgress(QWidget):
     """Status-bar widget: what runs, how far, and Cancel; hidden when idle."""
 
@@ -59,17 +74,7 @@ class JobProgress(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setMaximumWidth(180)
-        self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
+        self.label, self.bar, self.cancel_button = progress_row(self)
         self.cancel_button.clicked.connect(self._cancel)
         self._verb = ""
         self._counted = True

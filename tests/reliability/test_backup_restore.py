@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from damage import damage_catalog
 
 from photoarchive.cli import main
 from photoarchive.errors import CatalogDamaged
@@ -13,17 +13,6 @@ from photoarchive.services import backup, open_archive
 from photoarchive.services.editing import EditRequest, apply_edits
 from photoarchive.services.importer import Importer
 from photoarchive.services.photos import get_photo, query_ids
-
-
-def _damage(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        for offset in range(4096, size, 4096):
-            fh.seek(offset + 100)
-            fh.write(b"\xde\xad" * 200)
 
 
 @pytest.fixture
@@ -49,7 +38,7 @@ def test_damaged_catalog_is_refused_and_restored(filled, capsys) -> None:
     apply_edits(filled, [photo_id], EditRequest(set_values={"caption": "Before the damage"}))
     good = backup.backup_now(filled)
     filled.close()
-    _damage(filled.path)
+    damage_catalog(filled.path)
     damaged_bytes = filled.path.read_bytes()
     with pytest.raises(CatalogDamaged):
         open_archive(filled.path)

@@ -6,11 +6,11 @@ with the Find Missing Files dialog."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from damage import damage_catalog
 from PySide6.QtCore import Qt
 
 from photoarchive.app import Session
@@ -21,18 +21,6 @@ from photoarchive.services.photos import get_photo, query_ids
 from photoarchive.services.writeback import MISSING
 from photoarchive.settings import Settings
 from photoarchive.ui.grid.model import SYNC_ROLE
-
-
-def _damage(path: Path) -> None:
-    """Overwrite the middle of every page after a checkpoint (as a failing disk would)."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        for offset in range(4096, size, 4096):
-            fh.seek(offset + 100)
-            fh.write(b"\xde\xad" * 200)
 
 
 @pytest.fixture
@@ -59,7 +47,7 @@ def test_a_damaged_catalog_offers_its_newest_good_backup_and_restores_it(
     apply_edits(sample_archive, [photo_id], EditRequest(set_values={"caption": "Kept safe"}))
     good = backup.backup_now(sample_archive)
     sample_archive.close()
-    _damage(path)
+    damage_catalog(path)
     damaged = path.read_bytes()
 
     assert session.try_open(path) is None
@@ -91,7 +79,7 @@ def test_a_damaged_catalog_without_backups_and_other_refusals(
         qtbot, session: Session, sample_archive, sample_template: Path, tmp_path: Path) -> None:
     path = sample_archive.path
     sample_archive.close()
-    _damage(path)
+    damage_catalog(path)
     session.try_open(path)
     dialog = session.recovery
     qtbot.waitUntil(lambda: not dialog.searching, timeout=5000)

@@ -11,12 +11,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 from photoarchive.services.archive import Archive
 from photoarchive.services.importer import Importer, ImportReport
 from photoarchive.settings import Settings
+from photoarchive.ui.jobs import progress_row
 from photoarchive.ui.workers import Task, TaskProgress, Workers
 
 
@@ -80,18 +78,9 @@ class ImportProgress(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setMaximumWidth(180)
-        self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel")
+        self.label, self.bar, self.cancel_button = progress_row(self)
         self.cancel_button.setToolTip("Stop the import; photos imported so far stay. "
                                       "Import the same folder again to finish it.")
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
         self._job: ImportJob | None = None
         self.cancel_button.clicked.connect(self._cancel)
         self.hide()

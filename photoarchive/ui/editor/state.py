@@ -12,17 +12,18 @@ from photoarchive.errors import UsageError
 from photoarchive.services.datefmt import normalise_date
 from photoarchive.services.editing import parse_value
 from photoarchive.services.fields import FIELDS_BY_NAME
-from photoarchive.services.selection import Shown, ShownTokens, shown_of_records
+from photoarchive.services.selection import (
+    Shown,
+    ShownTokens,
+    blank_to_none,
+    shown_of_records,
+)
 
 
 def combine(records: Iterable[Mapping[str, Any]]) -> dict[str, Shown | ShownTokens]:
     """Fold the records (`PhotoRecord.to_dict()`) of a selection into what each field shows
     (`services.selection.summarise` does the same in SQL for a selection of any size)."""
     return shown_of_records(dict(r) for r in records)
-
-
-def _blank_to_none(value: Any) -> Any:
-    return None if value == "" else value
 
 
 def as_text(name: str, value: Any) -> str:
@@ -39,8 +40,8 @@ def equivalent(name: str, text: str, value: Any) -> bool:
     try:
         if FIELDS_BY_NAME[name].kind == "date":
             typed = parse_value(name, text)
-            return (normalise_date(str(typed)) if typed else None) == _blank_to_none(value)
-        return parse_value(name, text) == (_blank_to_none(value) if name != "rating" else value)
+            return (normalise_date(str(typed)) if typed else None) == blank_to_none(value)
+        return parse_value(name, text) == (blank_to_none(value) if name != "rating" else value)
     except UsageError:
         return False
 

@@ -43,6 +43,25 @@ def muted_color(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.PlaceholderText)
 
 
+def paint_invalid(widget: QWidget, bad: bool) -> None:
+    """A red tint on an input (readable in light and dark palettes), or none; the widget's
+    "invalid" property says which."""
+    if bad == bool(widget.property("invalid")):
+        return
+    widget.setProperty("invalid", bad)
+    if not bad:
+        widget.setPalette(QPalette())  # inherit again
+        return
+    palette = QPalette(widget.parentWidget().palette() if widget.parentWidget()
+                       else widget.palette())
+    base = palette.color(QPalette.ColorRole.Base)
+    red = error_color(palette)
+    palette.setColor(QPalette.ColorRole.Base, QColor(
+        (base.red() * 4 + red.red()) // 5, (base.green() * 4 + red.green()) // 5,
+        (base.blue() * 4 + red.blue()) // 5))
+    widget.setPalette(palette)
+
+
 def navigation_step(event: QKeyEvent) -> int:
     """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0."""
     mods = event.modifiers()
@@ -178,20 +197,7 @@ class FieldEditor(QWidget):
         self.note.setPalette(palette)
 
     def _paint_error(self, bad: bool) -> None:
-        """A red tint on the input (readable in light and dark palettes), or none."""
-        if bad == bool(self.input.property("invalid")):
-            return
-        self.input.setProperty("invalid", bad)
-        if not bad:
-            self.input.setPalette(QPalette())  # inherit again
-            return
-        palette = QPalette(self.palette())
-        base = palette.color(QPalette.ColorRole.Base)
-        red = error_color(palette)
-        palette.setColor(QPalette.ColorRole.Base, QColor(
-            (base.red() * 4 + red.red()) // 5, (base.green() * 4 + red.green()) // 5,
-            (base.blue() * 4 + red.blue()) // 5))
-        self.input.setPalette(palette)
+        paint_invalid(self.input, bad)
 
     def focus_input(self) -> None:
         """Give the keyboard focus to the input with the cursor at the end."""

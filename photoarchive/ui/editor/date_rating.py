@@ -19,7 +19,6 @@ from photoarchive.ui.editor.field_widgets import (
     muted_color,
 )
 
-
 #: Ways into the field after which its whole date is selected, so typing replaces it.
 _SELECTING_ENTRY = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                     Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason)

@@ -14,10 +14,10 @@ from photoarchive.services.archive import Archive
 from photoarchive.services.browse import browse_ids, grid_rows
 from photoarchive.services.photos import SORT_KEYS
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN, Settings
+from photoarchive.ui.editor.field_widgets import error_color
 from photoarchive.ui.grid.loader import ThumbnailLoader
 from photoarchive.ui.grid.model import PhotoGridModel
 from photoarchive.ui.grid.searchbar import SearchBar
-from photoarchive.ui.editor.field_widgets import error_color
 from photoarchive.ui.grid.view import PhotoGridView
 from photoarchive.ui.sidebar import ALL_PHOTOS, Source
 from photoarchive.ui.workers import Workers

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from photoarchive.services.fields import Field
 from photoarchive.ui.editor.help import tooltip
 from photoarchive.ui.editor.state import Shown, as_text, equivalent
+from photoarchive.ui.shortcuts import matches
 
 MULTIPLE = "Multiple values"
 HINTS = {"date": "e.g. 1956-10-23, c. 1956, 1950s", "latitude": "e.g. 47.4979",
@@ -63,11 +64,8 @@ def paint_invalid(widget: QWidget, bad: bool) -> None:
 
 
 def navigation_step(event: QKeyEvent) -> int:
-    """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0."""
-    mods = event.modifiers()
-    if not mods & Qt.KeyboardModifier.AltModifier or mods & Qt.KeyboardModifier.ControlModifier:
-        return 0
-    return {Qt.Key.Key_PageDown: 1, Qt.Key.Key_PageUp: -1}.get(Qt.Key(event.key()), 0)
+    """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0 (keys from ui.shortcuts)."""
+    return 1 if matches(event, "editor_next") else -1 if matches(event, "editor_previous") else 0
 
 
 class FieldEditor(QWidget):
@@ -244,7 +242,7 @@ class FieldEditor(QWidget):
         if step:
             self.navigate_requested.emit(self, step)
             return True
-        if event.key() == Qt.Key.Key_Escape and self.touched:
+        if matches(event, "editor_revert") and self.touched:
             self.revert()
             return True
         return False
@@ -314,8 +312,7 @@ class TextFieldEditor(FieldEditor):
         self.input.setFixedHeight(int(height))
 
     def _key_press(self, event: QKeyEvent) -> bool:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if matches(event, "editor_commit"):
             self.commit_requested.emit(self)
             return True
         return super()._key_press(event)

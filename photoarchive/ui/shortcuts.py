@@ -96,9 +96,17 @@ def keys_of(name: str) -> tuple[QKeySequence, ...]:
     return tuple(found.values())
 
 
+def on_every_keyboard(sequence: QKeySequence) -> bool:
+    """False for keys only some keyboards have (Undo, Open, Zoom In, F13 and up), which the
+    platform adds to standard shortcuts: they work, but a list of keys to learn skips them."""
+    key = sequence[0].key() if sequence.count() else Qt.Key.Key_unknown
+    return key < Qt.Key.Key_F13 or not key & 0x01000000
+
+
 def keys_text(name: str) -> str:
-    """The keys as the help shows them: "F11, Ctrl+Meta+F"."""
-    return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys_of(name))
+    """The keys as the help shows them: "F11, Ctrl+Shift+F"."""
+    return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                     for k in keys_of(name) if on_every_keyboard(k))
 
 
 def matches(event: QKeyEvent, name: str) -> bool:

@@ -32,11 +32,11 @@ def test_every_window_shortcut_is_in_the_help_and_every_help_row_is_a_shortcut(
     native = QKeySequence.SequenceFormat.NativeText
     with_keys = [a for a in window.findChildren(QAction) if a.shortcuts()]
     assert len(with_keys) >= 15
-    for action in with_keys:
-        keys = ", ".join(k.toString(native) for k in action.shortcuts())
-        assert keys in shown_keys, f"{action.text()!r} ({keys}) is not in the help"
+    from photoarchive.ui.shortcuts import SHORTCUTS, keys_of, on_every_keyboard
 
-    from photoarchive.ui.shortcuts import SHORTCUTS, keys_of
+    for action in with_keys:  # (keys only some keyboards have, such as Undo, are not listed)
+        keys = ", ".join(k.toString(native) for k in action.shortcuts() if on_every_keyboard(k))
+        assert keys in shown_keys, f"{action.text()!r} ({keys}) is not in the help"
     by_name = {a.objectName(): a for a in with_keys}
     assert len(by_name) == len(with_keys), "each action with keys names its table row"
     here = [s for s in SHORTCUTS if keys_of(s.name)]  # (Quit has no key on some platforms)

@@ -33,6 +33,9 @@ class TableDialog(QDialog):
         self.table = QTableWidget(len(rows), len(headers), self)
         self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().hide()
+        # Rows as tall as their wrapped text, whatever the width (long descriptions wrap).
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
@@ -45,7 +48,6 @@ class TableDialog(QDialog):
         for c in range(len(headers) - 1):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
         label = QLabel(intro, self)
         label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -54,7 +56,7 @@ class TableDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        self.resize(760, 640)
 
     def rows(self) -> list[tuple[str, ...]]:
         """The table as shown, row by row (for tests and screen readers' sake, plain text)."""

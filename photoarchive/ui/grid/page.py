@@ -111,7 +111,8 @@ class GridPage(QWidget):
         self.search.show_error(message)
         if message:
             palette = QPalette(self.grid.viewport().palette())
-            palette.setColor(QPalette.ColorRole.WindowText, error_color(palette))
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+                palette.setColor(role, error_color(palette))  # (over a view: Text)
             self.query_error.setPalette(palette)
             self.query_error.setText(
                 f"{message}\n\nHelp \u2192 Search Syntax lists what the search understands.")

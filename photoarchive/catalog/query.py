@@ -38,12 +38,6 @@ from dataclasses import dataclass, field
 
 from photoarchive.errors import QueryError
 
-#: Filter names, in the order shown in help and error messages.
-FILTERS: tuple[str, ...] = (
-    "keyword", "person", "creator", "city", "country", "collection", "date", "missing",
-)
-FILTER_ALIASES: dict[str, str] = {"keywords": "keyword", "people": "person"}
-
 #: Values of ``missing:`` (canonical name → what is empty).
 MISSING_FIELDS: tuple[str, ...] = (
     "title", "caption", "alt_text", "creator", "date", "place", "rights", "identifier",
@@ -54,6 +48,40 @@ MISSING_ALIASES: dict[str, str] = {
     "keyword": "keywords", "person": "people", "places": "place", "location": "place",
     "collections": "collection",
 }
+
+#: The filters: name -> (an example, what it finds), in the order shown in help and error
+#: messages. The parser reads its names from here and the window's Help -> Search Syntax
+#: shows these rows, so the help cannot name a filter the parser does not know, or miss one.
+FILTER_HELP: dict[str, tuple[str, str]] = {
+    "keyword": ("keyword:Budapest",
+                ("photos with that keyword, or that level of a hierarchical one "
+                 "(Places|Hungary|Budapest)")),
+    "person": ('person:"Carl Mydans"', "a person shown whose name contains the text"),
+    "creator": ("creator:Mydans", "the photographer's name contains the text"),
+    "city": ("city:Milwaukee", "the city contains the text"),
+    "country": ("country:HU", "the country contains the text, or is that country code"),
+    "collection": ('collection:"Milwaukee 1936"', "the members of that collection"),
+    "date": ("date:1950..1959",
+             ("dates that overlap that range, or a date in any form the Date field takes: "
+              'date:1936-04, date:"c. 1936" (approximate dates by their earliest and latest '
+              "day)")),
+    "missing": ("missing:caption",
+                "records where that field is still empty: " + ", ".join(MISSING_FIELDS)),
+}
+FILTERS: tuple[str, ...] = tuple(FILTER_HELP)
+FILTER_ALIASES: dict[str, str] = {"keywords": "keyword", "people": "person"}
+
+#: The rest of the language: (an example, what it finds), for Help -> Search Syntax.
+TERM_HELP: tuple[tuple[str, str], ...] = (
+    ("tram budapest", ("both words, anywhere in the text (beginnings of words, accents "
+                       "ignored: oktober finds \u201cokt\u00f3ber\u201d)")),
+    ('"corvin k\u00f6z"', "those words as a phrase"),
+    ("-colour", "photos without the word; a - before a phrase or a filter excludes it too"),
+    ("8b28631", ("a word with a digit or punctuation also matches inside file names and "
+                 "identifiers")),
+    ('keyword:"Street scenes"', "quote a value with spaces"),
+    ('"isbn:978"', "quote text with a colon to search for it rather than use a filter"),
+)
 
 _FILTER_NAME = re.compile(r"[^\W\d]+")  # letters and underscores only
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -245,8 +273,10 @@ def parse_query(text: str) -> ParsedQuery:
 __all__ = [
     "FILTERS",
     "FILTER_ALIASES",
+    "FILTER_HELP",
     "MISSING_ALIASES",
     "MISSING_FIELDS",
+    "TERM_HELP",
     "Filter",
     "ParsedQuery",
     "has_token",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -24,12 +24,15 @@ from photoarchive.ui.commands import RotateCommand
 from photoarchive.ui.dialogs.about import show_about
 from photoarchive.ui.dialogs.catalogs import choose_catalog, fill_recent_menu
 from photoarchive.ui.dialogs.collection import ChooseCollectionDialog
+from photoarchive.ui.dialogs.help import add_help_actions
 from photoarchive.ui.dialogs.importing import ImportController, ImportJob
 from photoarchive.ui.editor import EditorDock
+from photoarchive.ui.full_screen import FullScreen
 from photoarchive.ui.grid.page import GridPage
 from photoarchive.ui.jobs import Jobs
 from photoarchive.ui.publishing import PublishingActions
 from photoarchive.ui.safety import SafetyActions
+from photoarchive.ui.shortcuts import keys_of
 from photoarchive.ui.sidebar import Sidebar, Source
 from photoarchive.ui.sync_badges import SyncStates
 from photoarchive.ui.viewer import PhotoViewer
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         for page in (self.welcome, self.browser, self.viewer):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+        self.full_screen = FullScreen(self, self.pages, self.viewer)
 
         self.sidebar = Sidebar(archive)
         self.sidebar_dock = self._dock("Library", self.sidebar, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self.sync.attach(self.model, self.editor.set_file_state)
         self._build_status_bar()
         self._build_menus()
+        self.full_screen.keep_shortcuts()
         self._connect()
         self.persist_state = True  # False for screenshots: leave the user's layout alone
         self.resizeDocks([self.sidebar_dock, self.editor], [240, 340], Qt.Orientation.Horizontal)
@@ -112,49 +117,51 @@ class MainWindow(QMainWindow):
                        self.selection_label, self.size_slider):
             bar.addPermanentWidget(widget)
 
-    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
+    def _action(self, menu, text: str, slot, shortcut: str | None = None,
+                checkable: bool = False) -> QAction:
+        """A menu action; `shortcut` names its keys' row in ui.shortcuts (the help's table)."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+            action.setObjectName(shortcut)
+            action.setShortcuts(list(keys_of(shortcut)))
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(slot)
         menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
-        bar, key = self.menuBar(), QKeySequence
+        bar = self.menuBar()
         m = bar.addMenu("&File")
-        self._action(m, "&Import Folder…", self.importer.choose_folder, key("Ctrl+I"))
-        self._action(m, "Import &Files…", self.importer.choose_files, key("Ctrl+Shift+I"))
+        self._action(m, "&Import Folder…", self.importer.choose_folder, "import_folder")
+        self._action(m, "Import &Files…", self.importer.choose_files, "import_files")
         self.publishing.add_actions(m)
         m.addSeparator()
         self.safety.add_actions(m)
         m.addSeparator()
-        self._action(m, "&New Catalog…", lambda: self.choose_catalog(create=True), key.New)
-        self._action(m, "&Open Catalog…", lambda: self.choose_catalog(create=False), key.Open)
+        self._action(m, "&New Catalog…", lambda: self.choose_catalog(create=True), "new_catalog")
+        self._action(m, "&Open Catalog…", lambda: self.choose_catalog(create=False), "open_catalog")
         self.recent_menu = m.addMenu("Open &Recent Catalog")
         self.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(
             self.recent_menu, self.settings.recent_catalogs, self.archive.path,
             lambda path: self.catalog_requested.emit(path, False)))
         m.addSeparator()
-        self._action(m, "&Quit", self.close, key.Quit).setMenuRole(QAction.MenuRole.QuitRole)
+        self._action(m, "&Quit", self.close, "quit").setMenuRole(QAction.MenuRole.QuitRole)
         m = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(key.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        # One action must not list a key twice: Qt then calls it ambiguous and ignores it.
-        redo.setShortcuts(list({k.toString(): k for k in [
-            key("Ctrl+Shift+Z"), *key.keyBindings(key.Redo)]}.values()))
+        for action, name in ((undo, "undo"), (redo, "redo")):
+            action.setObjectName(name)
+            action.setShortcuts(list(keys_of(name)))
         m.addActions([undo, redo])
         m.addSeparator()
-        self._action(m, "Select &All", self.grid.selectAll, key.SelectAll)
-        self._action(m, "&Find…", self.focus_search, key.Find)
+        self._action(m, "Select &All", self.grid.selectAll, "select_all")
+        self._action(m, "&Find…", self.focus_search, "find")
         m = bar.addMenu("&View")
         self._action(m, "&Grid", self.show_grid)
         self.open_action = self._action(m, "&Viewer", lambda: self.open_viewer())
         m.addSeparator()
-        self._action(m, "&Larger", self.zoom_in, [key.ZoomIn, key("Ctrl+=")])
-        self._action(m, "&Smaller", self.zoom_out, key.ZoomOut)
+        self._action(m, "&Larger", self.zoom_in, "zoom_in")
+        self._action(m, "&Smaller", self.zoom_out, "zoom_out")
         self.fit_action = self._action(m, "&Fit Photo in Window", self.viewer.view.fit)
         self.actual_action = self._action(m, "Actual Si&ze (100 %)", self.viewer.view.actual_size)
         titles = self._action(m, "Show &Titles Under Thumbnails", self._set_titles, checkable=True)
@@ -162,20 +169,22 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.sidebar_dock.toggleViewAction())
         m.addAction(self.editor.toggleViewAction())
-        self._action(m, "F&ull Screen", self.toggle_full_screen, [  # not Alt+Enter: typing
-            k for k in key.keyBindings(key.FullScreen) if "Alt" not in k.toString()])
+        self._action(m, "F&ull Screen", self.toggle_full_screen, "full_screen")
         m = bar.addMenu("&Photo")
         self.back_action = self._action(m, "&Back to Grid", self.show_grid)
-        self.prev_action = self._action(m, "&Previous Photo", lambda: self.step(-1), key("Alt+Left"))
-        self.next_action = self._action(m, "&Next Photo", lambda: self.step(1), key("Alt+Right"))
+        self.prev_action = self._action(m, "&Previous Photo", lambda: self.step(-1),
+                                        "previous_photo")
+        self.next_action = self._action(m, "&Next Photo", lambda: self.step(1), "next_photo")
         m.addSeparator()
-        self.left_action = self._action(m, "Rotate &Left", lambda: self.rotate(-1), key("Ctrl+["))
-        self.right_action = self._action(m, "Rotate &Right", lambda: self.rotate(1), key("Ctrl+]"))
+        self.left_action = self._action(m, "Rotate &Left", lambda: self.rotate(-1), "rotate_left")
+        self.right_action = self._action(m, "Rotate &Right", lambda: self.rotate(1), "rotate_right")
         m.addSeparator()
-        self._action(m, "Add to &Collection…", self.add_to_collection, key("Ctrl+Shift+C"))
+        self._action(m, "Add to &Collection…", self.add_to_collection, "add_to_collection")
         m.addSeparator()
         self.writeback.add_actions(m)
         m = bar.addMenu("&Help")
+        add_help_actions(m, self)
+        m.addSeparator()
         self._action(m, "&About photoarchive", lambda: show_about(self))
         for action, short in ((self.back_action, "Back to grid"), (self.prev_action, "◀"),
                               (self.next_action, "▶"), (self.fit_action, "Fit"),
@@ -303,7 +312,7 @@ class MainWindow(QMainWindow):
         self.search.edit.selectAll()
 
     def toggle_full_screen(self) -> None:
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+        self.full_screen.toggle()
 
     def _set_titles(self, show: bool) -> None:
         self.settings.show_titles = show
@@ -391,6 +400,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         if self.persist_state:
+            self.full_screen.show_panels()  # the docks' places, not the photo-alone view
             save_layout(self, self.settings, self.grid.tile_size)
 
     def shutdown(self) -> None:

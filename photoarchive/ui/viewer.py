@@ -40,6 +40,7 @@ from photoarchive.services import photos
 from photoarchive.services.archive import Archive
 from photoarchive.services.browse import viewer_pixels
 from photoarchive.ui.missing_file import MissingFilePanel
+from photoarchive.ui.shortcuts import matches
 from photoarchive.ui.workers import Workers
 
 MAX_DECODE = 8192  # long edge; larger scans are shown scaled to this
@@ -141,23 +142,25 @@ class ImageView(QGraphicsView):
             self.fit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        # The keys are those of ui.shortcuts (what Help -> Keyboard Shortcuts lists).
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                 | Qt.KeyboardModifier.AltModifier):
             super().keyPressEvent(event)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace):
+        elif matches(event, "leave_full_screen") and self.window().isFullScreen():
+            event.ignore()  # the window leaves full screen first; the photo stays
+        elif matches(event, "viewer_previous"):
             self.previous_requested.emit()
-        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+        elif matches(event, "viewer_next"):
             self.next_requested.emit()
-        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        elif matches(event, "viewer_back"):
             self.back_requested.emit()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+        elif matches(event, "viewer_zoom_in"):
             self.zoom_by(WHEEL_STEP)
-        elif key == Qt.Key.Key_Minus:
+        elif matches(event, "viewer_zoom_out"):
             self.zoom_by(1 / WHEEL_STEP)
-        elif key == Qt.Key.Key_0:
+        elif matches(event, "viewer_fit"):
             self.fit()
-        elif key == Qt.Key.Key_1:
+        elif matches(event, "viewer_actual_size"):
             self.actual_size()
         else:
             super().keyPressEvent(event)

@@ -76,11 +76,12 @@ def test_search_filters_as_you_type_and_shows_errors_inline(qtbot, sample_window
 
     with qtbot.waitSignal(window.results_changed, timeout=5000):
         window.search.edit.setText('"unclosed phrase')
-    assert window.search.error.isVisible() and "quote" in window.search.error.text()
+    error = window.browser.query_error
+    assert error.isVisible() and "quote" in error.text()
 
     with qtbot.waitSignal(window.results_changed, timeout=5000):
         window.search.edit.setText("city:Milwaukee -viaduct")
-    assert window.model.rowCount() == 11 and not window.search.error.isVisible()
+    assert window.model.rowCount() == 11 and not error.isVisible()
 
 
 def test_sort_by_title(qtbot, sample_window) -> None:

@@ -4,28 +4,95 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from photoarchive.errors import InvalidDate
-from photoarchive.services.datefmt import preview_date
+from photoarchive.services.datefmt import editable_date, normalise_date, preview_date
 from photoarchive.services.fields import Field
 from photoarchive.ui.editor.field_widgets import (
     MULTIPLE,
     FieldEditor,
     LineFieldEditor,
     TextFieldEditor,
+    muted_color,
 )
+
+#: Ways into the field after which its whole date is selected, so typing replaces it.
+_SELECTING_ENTRY = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                    Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason)
+EDTF_TIP = ("How the catalog stores this date: EDTF (Extended Date/Time Format, ISO 8601-2), "
+            "the form that sorting, date: searches and the files use.")
 
 
 class DateFieldEditor(LineFieldEditor):
-    """The date: approximate forms accepted, the display text (or an error) shown as you type."""
+    """The date: approximate forms accepted, the display text (or an error) shown as you type.
+
+    It shows a stored date as a curator writes it ("November 1956", `editable_date`), with
+    the EDTF the catalog keeps ("1956-11") beside the field's name; entering the field
+    selects the date, so typing replaces it rather than appending to it."""
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self._select_on_release = False
+        self.edtf = QLabel(self)
+        self.edtf.setObjectName("dateEdtf")
+        self.edtf.setToolTip(EDTF_TIP)
+        self.edtf.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.edtf.hide()
+        palette = QPalette(self.edtf.palette())
+        palette.setColor(QPalette.ColorRole.WindowText, muted_color(palette))
+        self.edtf.setPalette(palette)
+        layout = self.layout()
+        layout.removeWidget(self.label)
+        heading = QHBoxLayout()
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.addWidget(self.label)
+        heading.addStretch(1)
+        heading.addWidget(self.edtf)  # on the name's line: the input keeps its full width
+        layout.insertLayout(0, heading)
+
+    def _set_text(self, text: str) -> None:
+        super()._set_text(editable_date(text) if text else "")  # text: the stored EDTF
+        self._show_edtf()
+
+    def _cursor_to_end(self) -> None:
+        if self.touched:
+            super()._cursor_to_end()
+        else:
+            self.input.selectAll()  # arriving in the field (Alt+Page Down keeps it there)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.input and not self.touched:
+            kind = event.type()
+            if kind == QEvent.Type.FocusIn:
+                reason = event.reason()
+                self._select_on_release = reason == Qt.FocusReason.MouseFocusReason
+                if reason in _SELECTING_ENTRY:
+                    self.input.selectAll()
+            elif kind == QEvent.Type.MouseButtonRelease and self._select_on_release:
+                # After the click, which placed the cursor; a drag that selected text wins.
+                self._select_on_release = False
+                if not self.input.hasSelectedText():
+                    self.input.selectAll()
+        return super().eventFilter(watched, event)
 
     def _text_changed(self) -> None:
         super()._text_changed()
         if not self.error:
             self._preview()
+        self._show_edtf()
+
+    def _show_edtf(self) -> None:
+        """The EDTF of the text in the field, unless the field already shows it."""
+        text = self.text().strip()
+        try:
+            edtf = normalise_date(text) if text else ""
+        except InvalidDate:
+            edtf = ""
+        self.edtf.setText(f"EDTF {edtf}")
+        self.edtf.setVisible(bool(edtf) and edtf != text)
 
     def set_error(self, message: str | None) -> None:
         super().set_error(message)

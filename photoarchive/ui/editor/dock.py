@@ -157,8 +157,10 @@ class EditorDock(QDockWidget):
 
     def refresh(self, ids: Iterable[int]) -> None:
         """Reload the shown values if any of `ids` changed elsewhere (our own echo is ignored)."""
-        self._completions_stale = True
-        if not self._echo and set(ids) & set(self._ids):
+        if self._echo:
+            return  # our own edit: _changed has seen to it
+        self._completions_changed()
+        if set(ids) & set(self._ids):
             self._reload(keep_typing=True)
 
     def set_file_state(self, text: str) -> None:
@@ -232,6 +234,13 @@ class EditorDock(QDockWidget):
         color = error_color(palette) if error else muted_color(palette)
         palette.setColor(QPalette.ColorRole.WindowText, color)
         self.status.setPalette(palette)
+
+    def _completions_changed(self) -> None:
+        """Keywords or people may have changed: a token field being typed in offers them at
+        once (the cursor often stays there from photo to photo); the others on entry."""
+        self._completions_stale = True
+        if any(isinstance(e, TokenField) and e.has_input_focus() for e in self.editors.values()):
+            self._refresh_completions()
 
     def _refresh_completions(self) -> None:
         if not self._completions_stale:
@@ -340,7 +349,7 @@ class EditorDock(QDockWidget):
     def _changed(self, changes: ChangeSet) -> None:
         """After every redo and undo: refresh the shown values, tell the window."""
         if changes.fields & {"keywords", "people"}:
-            self._completions_stale = True
+            self._completions_changed()
         if changes and changes.photo_ids & set(self._ids):
             self._reload(keep_typing=True)
         self._echo = True

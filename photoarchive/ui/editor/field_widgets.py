@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from photoarchive.services.fields import Field
 from photoarchive.ui.editor.help import tooltip
 from photoarchive.ui.editor.state import Shown, as_text, equivalent
+from photoarchive.ui.shortcuts import matches
 
 MULTIPLE = "Multiple values"
 HINTS = {"date": "e.g. 1956-10-23, c. 1956, 1950s", "latitude": "e.g. 47.4979",
@@ -43,12 +44,28 @@ def muted_color(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.PlaceholderText)
 
 
+def paint_invalid(widget: QWidget, bad: bool) -> None:
+    """A red tint on an input (readable in light and dark palettes), or none; the widget's
+    "invalid" property says which."""
+    if bad == bool(widget.property("invalid")):
+        return
+    widget.setProperty("invalid", bad)
+    if not bad:
+        widget.setPalette(QPalette())  # inherit again
+        return
+    palette = QPalette(widget.parentWidget().palette() if widget.parentWidget()
+                       else widget.palette())
+    base = palette.color(QPalette.ColorRole.Base)
+    red = error_color(palette)
+    palette.setColor(QPalette.ColorRole.Base, QColor(
+        (base.red() * 4 + red.red()) // 5, (base.green() * 4 + red.green()) // 5,
+        (base.blue() * 4 + red.blue()) // 5))
+    widget.setPalette(palette)
+
+
 def navigation_step(event: QKeyEvent) -> int:
-    """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0."""
-    mods = event.modifiers()
-    if not mods & Qt.KeyboardModifier.AltModifier or mods & Qt.KeyboardModifier.ControlModifier:
-        return 0
-    return {Qt.Key.Key_PageDown: 1, Qt.Key.Key_PageUp: -1}.get(Qt.Key(event.key()), 0)
+    """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0 (keys from ui.shortcuts)."""
+    return 1 if matches(event, "editor_next") else -1 if matches(event, "editor_previous") else 0
 
 
 class FieldEditor(QWidget):
@@ -178,20 +195,7 @@ class FieldEditor(QWidget):
         self.note.setPalette(palette)
 
     def _paint_error(self, bad: bool) -> None:
-        """A red tint on the input (readable in light and dark palettes), or none."""
-        if bad == bool(self.input.property("invalid")):
-            return
-        self.input.setProperty("invalid", bad)
-        if not bad:
-            self.input.setPalette(QPalette())  # inherit again
-            return
-        palette = QPalette(self.palette())
-        base = palette.color(QPalette.ColorRole.Base)
-        red = error_color(palette)
-        palette.setColor(QPalette.ColorRole.Base, QColor(
-            (base.red() * 4 + red.red()) // 5, (base.green() * 4 + red.green()) // 5,
-            (base.blue() * 4 + red.blue()) // 5))
-        self.input.setPalette(palette)
+        paint_invalid(self.input, bad)
 
     def focus_input(self) -> None:
         """Give the keyboard focus to the input with the cursor at the end."""
@@ -238,7 +242,7 @@ class FieldEditor(QWidget):
         if step:
             self.navigate_requested.emit(self, step)
             return True
-        if event.key() == Qt.Key.Key_Escape and self.touched:
+        if matches(event, "editor_revert") and self.touched:
             self.revert()
             return True
         return False
@@ -308,8 +312,7 @@ class TextFieldEditor(FieldEditor):
         self.input.setFixedHeight(int(height))
 
     def _key_press(self, event: QKeyEvent) -> bool:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if matches(event, "editor_commit"):
             self.commit_requested.emit(self)
             return True
         return super()._key_press(event)

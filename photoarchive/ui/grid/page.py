@@ -1,15 +1,20 @@
 """The grid page: search bar over the thumbnail grid, and what decides which photos it
-shows (the sidebar's source, the search text, the sort order), queried off the GUI thread."""
+shows (the sidebar's source, the search text, the sort order), queried off the GUI thread.
+
+A query the search cannot run empties the grid (photos of the previous query would pass for
+its results) and says what is wrong over the empty grid, so nothing in the window moves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QSlider, QVBoxLayout, QWidget
 
 from photoarchive.services.archive import Archive
 from photoarchive.services.browse import browse_ids, grid_rows
 from photoarchive.services.photos import SORT_KEYS
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN, Settings
+from photoarchive.ui.editor.field_widgets import error_color
 from photoarchive.ui.grid.loader import ThumbnailLoader
 from photoarchive.ui.grid.model import PhotoGridModel
 from photoarchive.ui.grid.searchbar import SearchBar
@@ -35,6 +40,13 @@ class GridPage(QWidget):
         self.grid = PhotoGridView(self.model, self.loader, settings.thumbnail_size,
                                   settings.show_titles)
         self.search = SearchBar(SORT_KEYS, settings.sort)
+        self.query_error = QLabel(self.grid.viewport())  # over the grid, not in the layout
+        self.query_error.setObjectName("queryError")
+        self.query_error.setWordWrap(True)
+        self.query_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.query_error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.query_error.hide()
+        self.grid.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -77,7 +89,7 @@ class GridPage(QWidget):
         if serial != self._serial:
             return
         self.loading = False
-        self.search.show_error(None)
+        self._show_query_error(None)
         kept, current = self.grid.selected_ids(), self.grid.current_id()
         self.model.set_ids(ids)
         if kept:
@@ -90,8 +102,32 @@ class GridPage(QWidget):
     def _query_failed(self, serial: int, exc: BaseException) -> None:
         if serial == self._serial:
             self.loading = False
-            self.search.show_error(str(exc))
-            self.results_changed.emit(self.model.rowCount())
+            self.model.set_ids([])
+            self.grid.empty_text = ""  # the message over the grid says why
+            self._show_query_error(str(exc) or exc.__class__.__name__)
+            self.results_changed.emit(0)
+
+    def _show_query_error(self, message: str | None) -> None:
+        self.search.show_error(message)
+        if message:
+            palette = QPalette(self.grid.viewport().palette())
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+                palette.setColor(role, error_color(palette))  # (over a view: Text)
+            self.query_error.setPalette(palette)
+            self.query_error.setText(
+                f"{message}\n\nHelp \u2192 Search Syntax lists what the search understands.")
+            self._place_query_error()
+        self.query_error.setVisible(bool(message))
+
+    def _place_query_error(self) -> None:
+        area = self.grid.viewport().rect().adjusted(24, 24, -24, -24)
+        height = min(self.query_error.heightForWidth(area.width()), area.height())
+        self.query_error.setGeometry(area.x(), area.y(), area.width(), max(height, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.query_error.isVisible():
+            self._place_query_error()
+        return super().eventFilter(watched, event)
 
     def _sort_changed(self, key: str) -> None:
         self.settings.sort = key

@@ -1,16 +1,24 @@
-"""The bar above the grid: search box (the catalog's query language, debounced), sort
-order, and an inline line for query errors."""
+"""The bar above the grid: search box (the catalog's query language, debounced) and sort
+order. A query the search cannot run tints the box; the grid page says what is wrong, over
+the empty grid, so the bar never changes height."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from photoarchive.services.search_syntax import filter_names
+from photoarchive.ui.editor.field_widgets import paint_invalid
+from photoarchive.ui.shortcuts import keys_text
 
 DEBOUNCE_MS = 250
 SORT_LABELS = {"date": "Date", "title": "Title", "imported": "Import time", "path": "File name"}
-QUERY_HELP = ("Words and \"phrases\"; -word excludes; filters: keyword:, person:, creator:, "
-              "city:, country:, collection:, date:1936-04, date:1950..1959, missing:caption")
+
+
+def query_help() -> str:
+    """The search box's tooltip, from the parser's own list of filters."""
+    return ("Words and \"phrases\"; -word excludes; filters: " + ", ".join(filter_names())
+            + " (Help \u2192 Search Syntax has examples)")
 
 
 class SearchBar(QWidget):
@@ -24,8 +32,9 @@ class SearchBar(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("Search captions, titles, places, keywords…  (Ctrl+F)")
-        self.edit.setToolTip(QUERY_HELP)
+        self.edit.setPlaceholderText(
+            f"Search captions, titles, places, keywords\u2026  ({keys_text('find')})")
+        self.edit.setToolTip(query_help())
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search")
         self.sort = QComboBox()
@@ -33,13 +42,6 @@ class SearchBar(QWidget):
         for key in sort_keys:
             self.sort.addItem(f"Sort: {SORT_LABELS.get(key, key)}", key)
         self.sort.setCurrentIndex(max(0, self.sort.findData(sort)))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        palette = self.error.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
-        self.error.setPalette(palette)
-        self.error.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
@@ -48,7 +50,6 @@ class SearchBar(QWidget):
         layout.setContentsMargins(6, 6, 6, 2)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.error)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -93,5 +94,6 @@ class SearchBar(QWidget):
         self.sort.setCurrentIndex(max(0, self.sort.findData(key)))
 
     def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
+        """Tint the box while its query cannot run (the message itself is the page's)."""
+        self.edit.setAccessibleDescription(message or "")
+        paint_invalid(self.edit, bool(message))

@@ -10,6 +10,9 @@ that left the selection are removed — only files the manifest says we wrote.
 
 Layout: index.html, photos/<slug>-<id>.html, images/<slug>-<id>.jpg,
 thumbs/<slug>-<id>.jpg, assets/ (the theme's CSS and script), photoarchive-gallery.json.
+The slug comes from the title (or the file name) when a photo is first published to the
+folder; the manifest's "names" keep it for every later export there, so shared links hold
+when a title is added or changed. Files follow the umask (0644 under the usual 022).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -33,6 +37,7 @@ from photoarchive.media.derivatives import (
     DerivativeResult,
     EmbeddedText,
     make_derivatives,
+    new_file_mode,
     retag,
     write_atomic,
 )
@@ -46,6 +51,7 @@ from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 MANIFEST_NAME = "photoarchive-gallery.json"
 MANIFEST_FORMAT = "photoarchive-gallery"
 MANIFEST_VERSION = 1
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Only paths of these shapes are ever deleted, whatever a (possibly edited) manifest says.
 _OURS = re.compile(r"(photos/[a-z0-9-]+\.html|(images|thumbs)/[a-z0-9-]+\.jpg"
                    r"|assets/[\w.-]+|index\.html)")
@@ -145,6 +151,21 @@ def _prepare_out(out: Path) -> dict[str, Any]:
     return manifest
 
 
+def _published_names(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every page name this folder has published, by photo id (also of photos taken out
+    since, so one that comes back gets its old address); older manifests list only the
+    photos of their run."""
+    found: dict[str, str] = {}
+    photos = manifest.get("photos")
+    sources = [{k: v.get("name") for k, v in photos.items() if isinstance(v, dict)}
+               if isinstance(photos, dict) else {}, manifest.get("names")]
+    for source in sources:
+        if isinstance(source, dict):
+            found.update({str(k): v for k, v in source.items()
+                          if isinstance(v, str) and _NAME.fullmatch(v)})
+    return found
+
+
 @dataclass
 class _Plan:
     record: PhotoRecord
@@ -182,10 +203,21 @@ class _Export:
         self.report = GalleryReport(out_dir=str(out))
         self.old = _prepare_out(out)
         self.old_photos: dict[str, Any] = self.old.get("photos", {})
+        self.published = _published_names(self.old)
         self.entries: dict[str, Any] = {}
         self.written: set[str] = set()
         self.done = 0
         self.total = 0
+        self.mode = new_file_mode()
+
+    def _repair_mode(self, path: Path) -> None:
+        """Give a file we keep as it is the umask's mode if an earlier version left it 0600
+        (owner only: a web server could not serve it); any other mode was chosen, and stays."""
+        try:
+            if stat.S_IMODE(path.stat().st_mode) == 0o600 and self.mode != 0o600:
+                path.chmod(self.mode)
+        except OSError:
+            pass
 
     def _tick(self, current: str = "") -> None:
         self.done += 1
@@ -194,8 +226,15 @@ class _Export:
     def plan(self, records: list[PhotoRecord]) -> list[_Plan]:
         s = self.settings
         plans = []
+        chosen = {str(r.id) for r in records}
+        taken = {n for i, n in self.published.items() if i not in chosen}
         for r in records:
-            name = f"{slug(r.text.get('title') or Path(r.path).stem)}-{r.id}"
+            # A name once published stays (links to it are out there); a new photo is
+            # named after its title, or its file when it has none.
+            name = self.published.get(str(r.id), "")
+            if not name or name in taken:
+                name = f"{slug(r.text.get('title') or Path(r.path).stem)}-{r.id}"
+            taken.add(name)
             try:
                 st = os.stat(r.path)
                 source = [r.content_hash, st.st_size, st.st_mtime_ns]
@@ -232,6 +271,8 @@ class _Export:
                 retag(dst, _embedded(plan.record))
             self.report.images_retagged += 1
         else:
+            for _, dst in files:
+                self._repair_mode(dst)
             self.report.images_kept += 1
         plan.sizes = ((sizes[0][0], sizes[0][1]), (sizes[1][0], sizes[1][1]))
         return True
@@ -312,6 +353,7 @@ class _Export:
         self.written.add(relative)
         try:
             if path.read_bytes() == data:
+                self._repair_mode(path)
                 return False
         except OSError:
             pass
@@ -348,9 +390,11 @@ class _Export:
         if not complete:  # a cancelled run keeps what the last one wrote, for the next run
             files |= {f for f in self.old.get("files", []) if isinstance(f, str)}
             entries = {**self.old_photos, **entries}
+        names = {**self.published,
+                 **{photo_id: entry["name"] for photo_id, entry in entries.items()}}
         s = self.settings
         manifest = {
-            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION,
+            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "names": names,
             "settings": {"image_size": s.image_size, "thumb_size": s.thumb_size,
                          "quality": s.quality, "theme": str(s.theme or "default"),
                          "pixel_version": PIXEL_VERSION},

@@ -44,7 +44,14 @@ from photoarchive.media.derivatives import (
 from photoarchive.services import collections
 from photoarchive.services.analyse import prestart_workers, worker_context, worker_init
 from photoarchive.services.archive import Archive
+from photoarchive.services.gallery_gaps import TextGaps, collection_query, text_gaps
 from photoarchive.services.gallery_pages import Renderer, photo_page, render_pages, slug
+from photoarchive.services.gallery_settings import (
+    DEFAULT_TITLE,
+    GallerySettings,
+    GalleryStart,
+    remember_gallery,
+)
 from photoarchive.services.photos import PhotoRecord, get_photos, query_ids
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
@@ -55,31 +62,6 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Only paths of these shapes are ever deleted, whatever a (possibly edited) manifest says.
 _OURS = re.compile(r"(photos/[a-z0-9-]+\.html|(images|thumbs)/[a-z0-9-]+\.jpg"
                    r"|assets/[\w.-]+|index\.html)")
-
-
-@dataclass
-class GallerySettings:
-    """What the curator chose: title, introduction (Markdown), theme and image sizes."""
-
-    title: str = ""
-    intro: str = ""
-    theme: str | Path | None = None
-    image_size: int = 1600
-    thumb_size: int = 400
-    quality: int = 85
-    lang: str = "en"
-    markdown_captions: bool = False
-
-    def check(self) -> None:
-        """Raise UsageError for sizes or a quality no gallery can use."""
-        for label, value in (("--image-size", self.image_size),
-                             ("--thumb-size", self.thumb_size)):
-            if not 64 <= value <= 8192:
-                raise UsageError(f"{label} must be between 64 and 8192 pixels, not {value}.")
-        if self.thumb_size > self.image_size:
-            raise UsageError("--thumb-size must not be larger than --image-size.")
-        if not 30 <= self.quality <= 100:
-            raise UsageError(f"JPEG quality must be between 30 and 100, not {self.quality}.")
 
 
 @dataclass
@@ -97,10 +79,12 @@ class GalleryReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    gaps: TextGaps | None = None  # photos published with no title or no alt text
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["failed"] = [{"id": i, "error": e} for i, e in self.failed]
+        data["gaps"] = self.gaps.to_dict() if self.gaps else None
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -116,7 +100,7 @@ def select_photos(archive: Archive, collection: str | None = None,
         return info.photo_ids, info.name, info.description or ""
     if not query.strip():
         raise UsageError("Say what to publish: --collection NAME or a search query.")
-    return query_ids(archive, query, sort="date"), "Photographs", ""
+    return query_ids(archive, query, sort="date"), DEFAULT_TITLE, ""
 
 
 def _hash(data: Any) -> str:
@@ -362,8 +346,9 @@ class _Export:
 
     def pages(self, plans: list[_Plan], renderer: Renderer) -> None:
         s = self.settings
-        pages = [photo_page(p.record, p.name, *p.sizes, markdown_captions=s.markdown_captions)
-                 for p in plans if p.sizes is not None]
+        done = [p for p in plans if p.sizes is not None]
+        pages = [photo_page(p.record, p.name, *p.sizes, markdown_captions=s.markdown_captions,
+                            position=n) for n, p in enumerate(done, 1)]
         for name, source in renderer.assets().items():
             self._write_if_changed(f"assets/{name}", source.read_bytes())
         for relative, html in render_pages(renderer, pages, s.title, s.intro, s.lang).items():
@@ -397,20 +382,43 @@ class _Export:
             "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "names": names,
             "settings": {"image_size": s.image_size, "thumb_size": s.thumb_size,
                          "quality": s.quality, "theme": str(s.theme or "default"),
-                         "pixel_version": PIXEL_VERSION},
+                         "pixel_version": PIXEL_VERSION, "title": s.title, "intro": s.intro},
             "photos": entries, "files": sorted(files)}
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomic(self.out / MANIFEST_NAME, text.encode("utf-8"))
 
 
+def folder_start(out_dir: Path | str) -> GalleryStart | None:
+    """The settings of the gallery exported to `out_dir` before (from its manifest), or
+    None when the folder holds none or one from a version that did not record its text."""
+    out = Path(out_dir).expanduser()
+    saved = _load_manifest(out).get("settings") if out.is_dir() else None
+    if not isinstance(saved, dict) or not isinstance(saved.get("title"), str):
+        return None
+    sizes = [saved.get(k) for k in ("image_size", "thumb_size")]
+    theme = saved.get("theme")
+    defaults = GallerySettings()
+    settings = GallerySettings(
+        title=saved["title"], intro=str(saved.get("intro") or ""),
+        theme=None if theme in (None, "", "default") else str(theme),
+        image_size=sizes[0] if isinstance(sizes[0], int) else defaults.image_size,
+        thumb_size=sizes[1] if isinstance(sizes[1], int) else defaults.thumb_size)
+    return GalleryStart(settings, out.absolute(), remembered=True)
+
+
 def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
-                   settings: GallerySettings, *, workers: int | None = None,
+                   settings: GallerySettings, *, collection: str | None = None,
+                   query: str | None = None, workers: int | None = None,
                    progress: Progress | None = None,
                    cancel: CancelToken | None = None) -> GalleryReport:
     """Publish `photo_ids` (in that order) as a static gallery in `out_dir`.
 
-    Photos whose file is missing or unreadable are left out and listed in the report's
-    `failed`; a cancelled export leaves a consistent folder that the next run completes.
+    `collection` names the collection published, `query` the search that chose the photos
+    otherwise: the report's `gaps` then give searches that list the photos with no title
+    or alt text. A complete export of a collection remembers its settings and folder for
+    the next (`gallery_settings.remember_gallery`). Photos whose file is missing or unreadable are left out and listed in the
+    report's `failed`; a cancelled export leaves a consistent folder that the next run
+    completes.
     """
     started = time.monotonic()
     settings.check()
@@ -422,6 +430,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
                   workers or os.cpu_count() or 1, progress or NullProgress(),
                   cancel or CancelToken())
     run.report.photos = len(records)
+    run.report.gaps = text_gaps(archive, [r.id for r in records],
+                                collection_query(collection) if collection else query)
     if run.workers > 1 and any(str(r.id) not in run.old_photos for r in records):
         prestart_workers()  # images to make: the workers' imports overlap the planning
     run.total = 2 * len(records) + 1
@@ -436,6 +446,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
         if complete:
             run.remove_stale()
         run.save_manifest(complete)
+        if complete and collection:
+            remember_gallery(archive, collection, settings, run.out)
         run.report.cancelled = not complete
     finally:
         run.progress.finish()

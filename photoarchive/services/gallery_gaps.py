@@ -62,8 +62,8 @@ class TextGaps:
         list") turns the search into a command line to run, quoted for the shell."""
         out = []
         for name, count, words, query in self.missing():
-            what = (f"{count:,} of the {self.photos:,} photos have" if self.photos != 1
-                    else "The photo has")
+            what = (f"{count:,} of the {self.photos:,} photos {'has' if count == 1 else 'have'}"
+                    if self.photos != 1 else "The photo has")
             why = (" (a description of the picture for people who cannot see it)"
                    if name == "alt_text" else "")
             where = "" if self.base_query is not None else " among all photos"

@@ -65,7 +65,7 @@ def display_title(record: PhotoRecord, position: int) -> str:
             or f"Photograph {position}")
 
 
-def _same_text(a: str, b: str) -> str:
+def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 

@@ -157,7 +157,7 @@ def test_a_photo_that_comes_back_gets_its_old_name(sample, tmp_path: Path) -> No
 
 
 def test_names_are_chosen_afresh_for_a_new_folder(sample, tmp_path: Path) -> None:
-    archive, ids = sample
+    archive, _ids = sample
     ids_chosen, _title, _intro = select_photos(archive, COLLECTION)
     _export(archive, tmp_path / "a", ids_chosen[:1])
     record = get_photo(archive, ids_chosen[0])

@@ -78,7 +78,7 @@ def test_alt_text_never_repeats_the_caption_printed_beside_the_image(sample, sit
 
 def test_the_report_counts_photos_without_title_or_alt_text(sample, tmp_path: Path) -> None:
     archive, ids = sample
-    chosen, title, intro = select_photos(archive, COLLECTION)
+    chosen, title, _intro = select_photos(archive, COLLECTION)
     report = export_gallery(archive, chosen, tmp_path / "site",
                             GallerySettings(title=title, **SMALL), collection=COLLECTION,
                             workers=1)
@@ -90,11 +90,11 @@ def test_the_report_counts_photos_without_title_or_alt_text(sample, tmp_path: Pa
     assert len(query_ids(archive, gaps.query("alt_text"))) == 10
     lines = gaps.lines("photoarchive list")
     assert lines == [
-        "1 of the 12 photos have no title. To list them: photoarchive list "
-        "'collection:\"Milwaukee 1936\" missing:title'",
-        "10 of the 12 photos have no alt text (a description of the picture for people who "
-        "cannot see it). To list them: photoarchive list "
-        "'collection:\"Milwaukee 1936\" missing:alt_text'"]
+        ("1 of the 12 photos has no title. To list them: photoarchive list "
+         "'collection:\"Milwaukee 1936\" missing:title'"),
+        ("10 of the 12 photos have no alt text (a description of the picture for people who "
+         "cannot see it). To list them: photoarchive list "
+         "'collection:\"Milwaukee 1936\" missing:alt_text'")]
     assert report.to_dict()["gaps"]["queries"]["title"] == (
         'collection:"Milwaukee 1936" missing:title')
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from photoarchive.catalog.models import Collection, GallerySettings, utcnow
+from photoarchive.catalog.models import Collection, CollectionGallerySettings, utcnow
 
 #: The remembered values, in the table's column names.
 FIELDS = ("title", "intro", "theme", "image_size", "thumb_size", "out_dir")
@@ -23,15 +23,15 @@ def collection_row(session: Session, name: str) -> tuple[int, str, str | None] |
 
 def load(session: Session, collection_id: int) -> dict[str, Any] | None:
     """The values remembered for a collection, or None when it was never exported."""
-    row = session.get(GallerySettings, collection_id)
+    row = session.get(CollectionGallerySettings, collection_id)
     return None if row is None else {name: getattr(row, name) for name in FIELDS}
 
 
 def save(session: Session, collection_id: int, values: dict[str, Any]) -> None:
     """Remember `values` (keys of FIELDS) for a collection, replacing what was there."""
-    row = session.get(GallerySettings, collection_id)
+    row = session.get(CollectionGallerySettings, collection_id)
     if row is None:
-        row = GallerySettings(collection_id=collection_id)
+        row = CollectionGallerySettings(collection_id=collection_id)
         session.add(row)
     for name in FIELDS:
         setattr(row, name, values.get(name))

@@ -294,7 +294,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class GallerySettings(Base):
+class CollectionGallerySettings(Base):
     """What a collection's last gallery export was made with (migration 0005); title and
     intro are NULL while they are the collection's name and description."""
 
@@ -314,9 +314,9 @@ __all__ = [
     "TEXT_FIELDS",
     "Base",
     "Collection",
+    "CollectionGallerySettings",
     "CollectionMember",
     "Edit",
-    "GallerySettings",
     "ImportFailure",
     "ImportRun",
     "Keyword",

@@ -67,8 +67,9 @@ class TextGaps:
             why = (" (a description of the picture for people who cannot see it)"
                    if name == "alt_text" else "")
             where = "" if self.base_query is not None else " among all photos"
-            listing = f"{command} {shlex.quote(query)}" if command else query
-            out.append(f"{what} no {words}{why}. To list them{where}: {listing}")
+            listing = (f"To list them{where}: {command} {shlex.quote(query)}" if command
+                       else f"To list them{where}, search for: {query}")
+            out.append(f"{what} no {words}{why}. {listing}")
         return out
 
     def to_dict(self) -> dict[str, Any]:

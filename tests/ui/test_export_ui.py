@@ -172,12 +172,16 @@ def test_gallery_dialog_starts_from_the_collections_last_export(qtbot, sample_wi
     assert dialog.gaps_label.isVisibleTo(dialog)
     assert dialog.gaps_label.text() == (
         "12 of the 12 photos have no alt text (a description of the picture for people who "
-        f'cannot see it). To list them: collection:"{collection.name}" missing:alt_text')
+        f'cannot see it). To list them, search for: collection:"{collection.name}" '
+        "missing:alt_text")
     dialog.title_edit.setText("My own title")  # the curator's text is never overwritten
     dialog.shown_radio.setChecked(True)
     assert dialog.title_edit.text() == "My own title"
     assert dialog.out_edit.text() == ""  # the collection's folder was ours, not theirs
+    assert dialog.image_size.value() == 1600  # the photos shown: the default sizes
     dialog.out_edit.setText(str(out))  # a folder with a gallery: its sizes come back
+    assert (dialog.image_size.value(), dialog.thumb_size.value()) == (320, 120)
+    assert dialog.title_edit.text() == "My own title"
     dialog.image_size.setValue(1600)
     dialog.collection_radio.setChecked(True)
     assert dialog.image_size.value() == 1600  # changed by the curator: kept

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photoarchive.cli_output import TerminalProgress
 from photoarchive.errors import UsageError
 from photoarchive.services.archive import Archive
 from photoarchive.services.tasks import CancelToken
+
+if TYPE_CHECKING:
+    from photoarchive.services.gallery_settings import GallerySettings
 
 
 def _json(data: Any) -> None:
@@ -35,38 +39,77 @@ def _read_intro(path: Path | None) -> str | None:
                          f"{getattr(exc, 'strerror', None) or exc}.") from exc
 
 
-def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
-    from photoarchive.services.export_gallery import (
+def _gallery_settings(archive: Archive, args: argparse.Namespace, title: str,
+                      intro: str) -> tuple[GallerySettings, str]:
+    """The export's settings: the options given, else those remembered (a collection's last
+    export, or the gallery already in OUT_DIR), else the defaults; and where they came from
+    ("remembered", "folder" or "defaults")."""
+    from photoarchive.services.export_gallery import folder_start
+    from photoarchive.services.gallery_settings import (
         GallerySettings,
-        export_gallery,
-        select_photos,
+        GalleryStart,
+        gallery_start,
     )
 
-    ids, title, intro = select_photos(archive, args.collection, " ".join(args.query))
+    if args.collection:
+        start = gallery_start(archive, args.collection)
+        origin = "remembered" if start.remembered else "defaults"
+    else:
+        found = folder_start(args.out_dir)
+        start = found or GalleryStart(GallerySettings(title=title, intro=intro))
+        origin = "folder" if found else "defaults"
+    base = start.settings
+    image_size = args.image_size if args.image_size is not None else base.image_size
+    thumb_size = args.thumb_size if args.thumb_size is not None else min(base.thumb_size,
+                                                                         image_size)
+    settings = GallerySettings(
+        title=args.title if args.title is not None else base.title,
+        intro=_read_intro(args.intro) if args.intro is not None else base.intro,
+        theme=args.theme if args.theme is not None else base.theme,
+        image_size=image_size, thumb_size=thumb_size)
+    return settings, origin
+
+
+def _list_command(args: argparse.Namespace) -> str:
+    """`photoarchive list`, with the --catalog this command was given."""
+    where = f" --catalog {shlex.quote(str(args.catalog))}" if args.catalog is not None else ""
+    return f"photoarchive{where} list"
+
+
+def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.export_gallery import export_gallery, select_photos
+
+    query = " ".join(args.query)
+    ids, title, intro = select_photos(archive, args.collection, query)
     if not ids:
         raise UsageError("Nothing to publish: " + (f"the collection '{args.collection}' is "
                                                     "empty." if args.collection else
                                                     "no photos match the query."))
-    settings = GallerySettings(
-        title=args.title if args.title is not None else title,
-        intro=_read_intro(args.intro) if args.intro is not None else intro,
-        theme=args.theme, image_size=args.image_size, thumb_size=args.thumb_size)
+    settings, origin = _gallery_settings(archive, args, title, intro)
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
-        report = export_gallery(archive, ids, args.out_dir, settings, workers=args.workers,
-                                progress=progress, cancel=cancel)
+        report = export_gallery(archive, ids, args.out_dir, settings,
+                                collection=args.collection, query=query or None,
+                                workers=args.workers, progress=progress, cancel=cancel)
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:
-        _json(report.to_dict())
+        _json({**report.to_dict(), "settings_from": origin, "title": settings.title})
     else:
         print(f"Exported {report.photos - len(report.failed)} photo(s) to "
               f"{Path(report.out_dir) / 'index.html'} in {report.seconds:.1f} s: "
               f"{report.images_made} image(s) made, {report.images_retagged} re-captioned, "
               f"{report.images_kept} unchanged; {len(report.pages_written)} page(s) written, "
               f"{report.pages_kept} unchanged.")
+        if origin != "defaults" and (args.title is None or args.intro is None):
+            where = ("the collection's last export" if origin == "remembered"
+                     else "the gallery already in that folder")
+            print(f"Title “{settings.title}” and introduction as in {where}; "
+                  "--title and --intro change them.")
+        for line in report.gaps.lines(_list_command(args)) if report.gaps else []:
+            print(f"  {line}")
         for photo_id, error in report.failed:
             print(f"  left out: photo {photo_id}: {error}")
         if report.cancelled:
@@ -143,15 +186,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     g.add_argument("query", nargs="*", metavar="QUERY",
                    help="photos to publish (by date), unless --collection is given")
     g.add_argument("--collection", metavar="NAME", help="publish a collection in its order")
-    g.add_argument("--title", metavar="T", help="the gallery's title (default: collection name)")
+    g.add_argument("--title", metavar="T",
+                   help="the gallery's title (default: as in the collection's last export, "
+                        "else its name)")
     g.add_argument("--intro", type=Path, metavar="FILE.md",
-                   help="introduction in Markdown (default: the collection's description)")
+                   help="introduction in Markdown (default: as in the collection's last "
+                        "export, else its description)")
     g.add_argument("--theme", metavar="NAME|PATH",
-                   help="a theme folder whose templates override the default theme's")
-    g.add_argument("--image-size", type=int, default=1600, metavar="PX",
-                   help="long edge of the large images (default: 1600)")
-    g.add_argument("--thumb-size", type=int, default=400, metavar="PX",
-                   help="long edge of the thumbnails (default: 400)")
+                   help="a theme folder whose templates override the default theme's "
+                        "(default: as in the last export)")
+    g.add_argument("--image-size", type=int, default=None, metavar="PX",
+                   help="long edge of the large images (default: as in the last export, "
+                        "else 1600)")
+    g.add_argument("--thumb-size", type=int, default=None, metavar="PX",
+                   help="long edge of the thumbnails (default: as in the last export, "
+                        "else 400)")
     g.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
     g.add_argument("--json", action="store_true", help="print the report as JSON")
 

@@ -294,10 +294,27 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class CollectionGallerySettings(Base):
+    """What a collection's last gallery export was made with (migration 0005); title and
+    intro are NULL while they are the collection's name and description."""
+
+    __tablename__ = "gallery_settings"
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    intro: Mapped[str | None] = mapped_column(Text)
+    theme: Mapped[str | None] = mapped_column(Text)
+    image_size: Mapped[int] = mapped_column(Integer)
+    thumb_size: Mapped[int] = mapped_column(Integer)
+    out_dir: Mapped[str | None] = mapped_column(Text)
+    exported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 __all__ = [
     "TEXT_FIELDS",
     "Base",
     "Collection",
+    "CollectionGallerySettings",
     "CollectionMember",
     "Edit",
     "ImportFailure",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import struct
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,16 +110,49 @@ def _encode(img: Image.Image, quality: int, text: EmbeddedText) -> bytes:
     return with_metadata(buffer.getvalue(), text)
 
 
+def new_file_mode() -> int:
+    """The mode a file created now gets: 0o666 less the process's umask.
+
+    Read from /proc where there is one; elsewhere by setting the umask and putting it back
+    at once (the only portable way to read it).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _create_temporary(folder: Path, suffix: str) -> tuple[int, Path]:
+    # Not tempfile.mkstemp: it creates files 0600 whatever the umask, so a gallery (the
+    # files we publish) would be unreadable to the web server that serves it. Opened with
+    # 0666, the kernel applies the umask as for any file a program creates.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        tmp = folder / f".tmp-{secrets.token_hex(6)}{suffix}"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name in {folder}")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to `path` through a temporary file and os.replace."""
+    """Write bytes to `path` through a temporary file and os.replace; the file's mode
+    follows the umask (0644 under the usual 022), like any file a program writes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = _create_temporary(path.parent, path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

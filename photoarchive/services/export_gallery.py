@@ -10,6 +10,9 @@ that left the selection are removed — only files the manifest says we wrote.
 
 Layout: index.html, photos/<slug>-<id>.html, images/<slug>-<id>.jpg,
 thumbs/<slug>-<id>.jpg, assets/ (the theme's CSS and script), photoarchive-gallery.json.
+The slug comes from the title (or the file name) when a photo is first published to the
+folder; the manifest's "names" keep it for every later export there, so shared links hold
+when a title is added or changed. Files follow the umask (0644 under the usual 022).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -33,47 +37,31 @@ from photoarchive.media.derivatives import (
     DerivativeResult,
     EmbeddedText,
     make_derivatives,
+    new_file_mode,
     retag,
     write_atomic,
 )
 from photoarchive.services import collections
 from photoarchive.services.analyse import prestart_workers, worker_context, worker_init
 from photoarchive.services.archive import Archive
+from photoarchive.services.gallery_gaps import TextGaps, collection_query, text_gaps
 from photoarchive.services.gallery_pages import Renderer, photo_page, render_pages, slug
+from photoarchive.services.gallery_settings import (
+    DEFAULT_TITLE,
+    GallerySettings,
+    GalleryStart,
+    remember_gallery,
+)
 from photoarchive.services.photos import PhotoRecord, get_photos, query_ids
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
 MANIFEST_NAME = "photoarchive-gallery.json"
 MANIFEST_FORMAT = "photoarchive-gallery"
 MANIFEST_VERSION = 1
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Only paths of these shapes are ever deleted, whatever a (possibly edited) manifest says.
 _OURS = re.compile(r"(photos/[a-z0-9-]+\.html|(images|thumbs)/[a-z0-9-]+\.jpg"
                    r"|assets/[\w.-]+|index\.html)")
-
-
-@dataclass
-class GallerySettings:
-    """What the curator chose: title, introduction (Markdown), theme and image sizes."""
-
-    title: str = ""
-    intro: str = ""
-    theme: str | Path | None = None
-    image_size: int = 1600
-    thumb_size: int = 400
-    quality: int = 85
-    lang: str = "en"
-    markdown_captions: bool = False
-
-    def check(self) -> None:
-        """Raise UsageError for sizes or a quality no gallery can use."""
-        for label, value in (("--image-size", self.image_size),
-                             ("--thumb-size", self.thumb_size)):
-            if not 64 <= value <= 8192:
-                raise UsageError(f"{label} must be between 64 and 8192 pixels, not {value}.")
-        if self.thumb_size > self.image_size:
-            raise UsageError("--thumb-size must not be larger than --image-size.")
-        if not 30 <= self.quality <= 100:
-            raise UsageError(f"JPEG quality must be between 30 and 100, not {self.quality}.")
 
 
 @dataclass
@@ -91,10 +79,12 @@ class GalleryReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    gaps: TextGaps | None = None  # photos published with no title or no alt text
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["failed"] = [{"id": i, "error": e} for i, e in self.failed]
+        data["gaps"] = self.gaps.to_dict() if self.gaps else None
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -110,7 +100,7 @@ def select_photos(archive: Archive, collection: str | None = None,
         return info.photo_ids, info.name, info.description or ""
     if not query.strip():
         raise UsageError("Say what to publish: --collection NAME or a search query.")
-    return query_ids(archive, query, sort="date"), "Photographs", ""
+    return query_ids(archive, query, sort="date"), DEFAULT_TITLE, ""
 
 
 def _hash(data: Any) -> str:
@@ -143,6 +133,21 @@ def _prepare_out(out: Path) -> dict[str, Any]:
                          "choose a new or empty folder.")
     out.mkdir(parents=True, exist_ok=True)
     return manifest
+
+
+def _published_names(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every page name this folder has published, by photo id (also of photos taken out
+    since, so one that comes back gets its old address); older manifests list only the
+    photos of their run."""
+    found: dict[str, str] = {}
+    photos = manifest.get("photos")
+    sources = [{k: v.get("name") for k, v in photos.items() if isinstance(v, dict)}
+               if isinstance(photos, dict) else {}, manifest.get("names")]
+    for source in sources:
+        if isinstance(source, dict):
+            found.update({str(k): v for k, v in source.items()
+                          if isinstance(v, str) and _NAME.fullmatch(v)})
+    return found
 
 
 @dataclass
@@ -182,10 +187,21 @@ class _Export:
         self.report = GalleryReport(out_dir=str(out))
         self.old = _prepare_out(out)
         self.old_photos: dict[str, Any] = self.old.get("photos", {})
+        self.published = _published_names(self.old)
         self.entries: dict[str, Any] = {}
         self.written: set[str] = set()
         self.done = 0
         self.total = 0
+        self.mode = new_file_mode()
+
+    def _repair_mode(self, path: Path) -> None:
+        """Give a file we keep as it is the umask's mode if an earlier version left it 0600
+        (owner only: a web server could not serve it); any other mode was chosen, and stays."""
+        try:
+            if stat.S_IMODE(path.stat().st_mode) == 0o600 and self.mode != 0o600:
+                path.chmod(self.mode)
+        except OSError:
+            pass
 
     def _tick(self, current: str = "") -> None:
         self.done += 1
@@ -194,8 +210,15 @@ class _Export:
     def plan(self, records: list[PhotoRecord]) -> list[_Plan]:
         s = self.settings
         plans = []
+        chosen = {str(r.id) for r in records}
+        taken = {n for i, n in self.published.items() if i not in chosen}
         for r in records:
-            name = f"{slug(r.text.get('title') or Path(r.path).stem)}-{r.id}"
+            # A name once published stays (links to it are out there); a new photo is
+            # named after its title, or its file when it has none.
+            name = self.published.get(str(r.id), "")
+            if not name or name in taken:
+                name = f"{slug(r.text.get('title') or Path(r.path).stem)}-{r.id}"
+            taken.add(name)
             try:
                 st = os.stat(r.path)
                 source = [r.content_hash, st.st_size, st.st_mtime_ns]
@@ -232,6 +255,8 @@ class _Export:
                 retag(dst, _embedded(plan.record))
             self.report.images_retagged += 1
         else:
+            for _, dst in files:
+                self._repair_mode(dst)
             self.report.images_kept += 1
         plan.sizes = ((sizes[0][0], sizes[0][1]), (sizes[1][0], sizes[1][1]))
         return True
@@ -312,6 +337,7 @@ class _Export:
         self.written.add(relative)
         try:
             if path.read_bytes() == data:
+                self._repair_mode(path)
                 return False
         except OSError:
             pass
@@ -320,8 +346,9 @@ class _Export:
 
     def pages(self, plans: list[_Plan], renderer: Renderer) -> None:
         s = self.settings
-        pages = [photo_page(p.record, p.name, *p.sizes, markdown_captions=s.markdown_captions)
-                 for p in plans if p.sizes is not None]
+        done = [p for p in plans if p.sizes is not None]
+        pages = [photo_page(p.record, p.name, *p.sizes, markdown_captions=s.markdown_captions,
+                            position=n) for n, p in enumerate(done, 1)]
         for name, source in renderer.assets().items():
             self._write_if_changed(f"assets/{name}", source.read_bytes())
         for relative, html in render_pages(renderer, pages, s.title, s.intro, s.lang).items():
@@ -348,25 +375,50 @@ class _Export:
         if not complete:  # a cancelled run keeps what the last one wrote, for the next run
             files |= {f for f in self.old.get("files", []) if isinstance(f, str)}
             entries = {**self.old_photos, **entries}
+        names = {**self.published,
+                 **{photo_id: entry["name"] for photo_id, entry in entries.items()}}
         s = self.settings
         manifest = {
-            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION,
+            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "names": names,
             "settings": {"image_size": s.image_size, "thumb_size": s.thumb_size,
                          "quality": s.quality, "theme": str(s.theme or "default"),
-                         "pixel_version": PIXEL_VERSION},
+                         "pixel_version": PIXEL_VERSION, "title": s.title, "intro": s.intro},
             "photos": entries, "files": sorted(files)}
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomic(self.out / MANIFEST_NAME, text.encode("utf-8"))
 
 
+def folder_start(out_dir: Path | str) -> GalleryStart | None:
+    """The settings of the gallery exported to `out_dir` before (from its manifest), or
+    None when the folder holds none or one from a version that did not record its text."""
+    out = Path(out_dir).expanduser()
+    saved = _load_manifest(out).get("settings") if out.is_dir() else None
+    if not isinstance(saved, dict) or not isinstance(saved.get("title"), str):
+        return None
+    sizes = [saved.get(k) for k in ("image_size", "thumb_size")]
+    theme = saved.get("theme")
+    defaults = GallerySettings()
+    settings = GallerySettings(
+        title=saved["title"], intro=str(saved.get("intro") or ""),
+        theme=None if theme in (None, "", "default") else str(theme),
+        image_size=sizes[0] if isinstance(sizes[0], int) else defaults.image_size,
+        thumb_size=sizes[1] if isinstance(sizes[1], int) else defaults.thumb_size)
+    return GalleryStart(settings, out.absolute(), remembered=True)
+
+
 def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
-                   settings: GallerySettings, *, workers: int | None = None,
+                   settings: GallerySettings, *, collection: str | None = None,
+                   query: str | None = None, workers: int | None = None,
                    progress: Progress | None = None,
                    cancel: CancelToken | None = None) -> GalleryReport:
     """Publish `photo_ids` (in that order) as a static gallery in `out_dir`.
 
-    Photos whose file is missing or unreadable are left out and listed in the report's
-    `failed`; a cancelled export leaves a consistent folder that the next run completes.
+    `collection` names the collection published, `query` the search that chose the photos
+    otherwise: the report's `gaps` then give searches that list the photos with no title
+    or alt text. A complete export of a collection remembers its settings and folder for
+    the next (`gallery_settings.remember_gallery`). Photos whose file is missing or unreadable are left out and listed in the
+    report's `failed`; a cancelled export leaves a consistent folder that the next run
+    completes.
     """
     started = time.monotonic()
     settings.check()
@@ -378,6 +430,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
                   workers or os.cpu_count() or 1, progress or NullProgress(),
                   cancel or CancelToken())
     run.report.photos = len(records)
+    run.report.gaps = text_gaps(archive, [r.id for r in records],
+                                collection_query(collection) if collection else query)
     if run.workers > 1 and any(str(r.id) not in run.old_photos for r in records):
         prestart_workers()  # images to make: the workers' imports overlap the planning
     run.total = 2 * len(records) + 1
@@ -392,6 +446,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
         if complete:
             run.remove_stale()
         run.save_manifest(complete)
+        if complete and collection:
+            remember_gallery(archive, collection, settings, run.out)
         run.report.cancelled = not complete
     finally:
         run.progress.finish()

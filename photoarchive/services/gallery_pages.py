@@ -57,10 +57,36 @@ def first_sentence(text: str | None) -> str:
     return text
 
 
-def display_title(record: PhotoRecord) -> str:
-    """What a page calls the photo: its title, else its headline, else the file name."""
+def display_title(record: PhotoRecord, position: int) -> str:
+    """What a page calls the photo: its title, else its headline, else "Photograph 3" (its
+    place in the gallery) — never the file name, which means nothing to a visitor and
+    is read out letter by letter ("loc underscore fsa…")."""
     return (record.text.get("title") or record.text.get("headline")
-            or Path(record.path).stem)
+            or f"Photograph {position}")
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def image_alt(record: PhotoRecord, title: str) -> str:
+    """The `alt` of the photo's image on its page, where the title and caption are printed
+    beside it.
+
+    The alt text when there is one. Otherwise empty, not the caption's first sentence: the
+    caption is right there, so a screen reader would read it twice; WAI's images tutorial
+    (https://www.w3.org/WAI/tutorials/images/decorative/, an image whose content is given
+    by adjacent text) asks for a null alt then, and the heading and caption are the text
+    alternative. For the same reason an alt text that only repeats the title, or the
+    start of the caption, is left out.
+    """
+    alt = " ".join((record.text.get("alt_text") or "").split())
+    caption = " ".join((record.text.get("caption") or "").split())
+    repeats_caption = caption.casefold().startswith(alt.casefold()) and (
+        len(caption) == len(alt) or not caption[len(alt)].isalnum())
+    if not alt or _same_text(alt, title) or repeats_caption:
+        return ""
+    return alt
 
 
 def place(record: PhotoRecord) -> str:
@@ -101,15 +127,16 @@ class PhotoPage:
 
 
 def photo_page(record: PhotoRecord, name: str, large: tuple[int, int],
-               thumb: tuple[int, int], markdown_captions: bool = False) -> PhotoPage:
-    """The page data of one exported photo."""
+               thumb: tuple[int, int], markdown_captions: bool = False,
+               position: int = 1) -> PhotoPage:
+    """The page data of one exported photo, the `position`-th of the gallery."""
     text = record.text
+    title = display_title(record, position)
     caption = text.get("caption") or ""
     rights_url = text.get("rights_url") or ""
     leaves = [k.split("|")[-1] for k in record.keywords]
     return PhotoPage(
-        id=record.id, name=name, title=display_title(record),
-        alt=text.get("alt_text") or first_sentence(caption) or display_title(record),
+        id=record.id, name=name, title=title, alt=image_alt(record, title),
         caption=caption,
         caption_html=Markup(markdown.render(caption)) if markdown_captions and caption
         else None,

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Photo
 from photoarchive.catalog.query import parse_query
-from photoarchive.catalog.search import fetch_ids, ids_only, search_select, sorted_select
+from photoarchive.catalog.search import (
+    fetch_ids,
+    id_list,
+    ids_only,
+    in_id_list,
+    search_select,
+    sorted_select,
+)
 from photoarchive.errors import NotFound, UsageError
 from photoarchive.media.dates import query_bounds
 from photoarchive.services.archive import Archive
@@ -126,6 +133,14 @@ def query_ids(archive: Archive, query: str = "", sort: str = "date") -> list[int
     stmt = ids_select(query, sort)
     with archive.reader() as session:
         return fetch_ids(session, stmt)
+
+
+def matching_among(archive: Archive, query: str, photo_ids: list[int]) -> set[int]:
+    """The photos of `photo_ids` that match `query`, unsorted: cheap for a few photos in a
+    large catalog (a whole-catalog `missing:alt_text` would read every row)."""
+    stmt = search_select(query, query_bounds).where(in_id_list(Photo.id))
+    with archive.reader() as session:
+        return set(session.scalars(stmt, {"ids": id_list(photo_ids)}))
 
 
 def count(archive: Archive, query: str = "") -> int:

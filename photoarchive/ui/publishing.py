@@ -22,6 +22,7 @@ from photoarchive.services.editing import snapshot
 from photoarchive.services.export_csv import ImportPlan, export_csv, plan_import, summary
 from photoarchive.services.export_dc import export_dublin_core
 from photoarchive.services.export_gallery import GalleryReport, export_gallery, select_photos
+from photoarchive.services.gallery_gaps import collection_query, join_query
 from photoarchive.services.photos import get_photos
 from photoarchive.ui.commands import ApplyValuesCommand
 from photoarchive.ui.dialogs.csv_import import CsvImportDialog
@@ -89,12 +90,27 @@ class PublishingActions(QObject):
         return list(self.window.model.ids), "the photos shown"
 
     # -- gallery -----------------------------------------------------------------------------
+    def _shown_query(self) -> str | None:
+        """The search that selects the photos the grid shows (the sidebar's source and the
+        search box), or None when none does (the latest import)."""
+        source = getattr(self.window, "source", None)
+        browser = getattr(self.window, "browser", None)
+        search = browser.search.text if browser is not None else ""
+        if source is None or source.kind == "all":
+            return join_query(search)
+        if source.kind == "collection":
+            return join_query(collection_query(source.name), search)
+        if source.kind == "search":
+            return join_query(source.query, search)
+        return None
+
     def open_gallery_dialog(self) -> GalleryDialog:
         """Ask for the gallery's settings (non-modal); the export starts when accepted."""
         source = getattr(self.window, "source", None)
         current = source.name if source is not None and source.kind == "collection" else None
         dialog = GalleryDialog(list_collections(self.archive), list(self.window.model.ids),
-                               list(self.window.selected_ids()), current, self.window)
+                               list(self.window.selected_ids()), current, self.window,
+                               archive=self.archive, shown_query=self._shown_query())
         dialog.accepted.connect(lambda: self.export_gallery(dialog.choice()))
         self.gallery_dialog = dialog
         dialog.open()
@@ -106,6 +122,7 @@ class PublishingActions(QObject):
             ids = select_photos(self.archive, collection=choice.collection)[0] \
                 if choice.collection else choice.ids
             return export_gallery(self.archive, ids, choice.out_dir, choice.settings,
+                                  collection=choice.collection, query=choice.query,
                                   workers=self.gallery_workers, progress=progress, cancel=cancel)
 
         self.jobs.run("Exporting the gallery", work, self._gallery_done,
@@ -122,6 +139,7 @@ class PublishingActions(QObject):
             self._say(f"Exported {_photos(done)} to {index} in {report.seconds:.1f} s.", 15000)
             lines = [f"The gallery of {_photos(done)} is in {report.out_dir}."]
             lines += [f"Left out: {error}" for _id, error in report.failed[:10]]
+            lines += report.gaps.lines() if report.gaps else []
             box = self._tell(QMessageBox.Icon.Information, "Gallery exported", "\n".join(lines))
             opener = box.addButton("Open index.html", QMessageBox.ButtonRole.AcceptRole)
             opener.clicked.connect(lambda: QDesktopServices.openUrl(

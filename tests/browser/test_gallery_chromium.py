@@ -35,6 +35,7 @@ CHROMIUM = os.environ.get("PHOTOARCHIVE_CHROMIUM") or shutil.which("chromium") \
 HOSTILE = "<script>alert(1)</script> & Ödön"
 HOSTILE_TITLE = '"><img src=x onerror=alert(2)> Ödön\'s street'
 TIMEOUT = 30.0
+UNTITLED = 3  # the fourth photo has no title (nor has any but the hostile one alt text)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"Chromium is not installed ({CHROMIUM} not found; "
@@ -237,7 +238,8 @@ def gallery(tmp_path_factory, sample_dir: Path) -> dict[str, Any]:
     try:
         ids = load_sample(archive, sample_dir)
         apply_values(archive, {ids[2]: {"caption": HOSTILE, "title": HOSTILE_TITLE,
-                                        "alt_text": 'A "quoted" <alt>'}}, origin="test")
+                                        "alt_text": 'A "quoted" <alt>'},
+                               ids[UNTITLED]: {"title": None}}, origin="test")
         chosen, title, intro = select_photos(archive, COLLECTION)
         report = export_gallery(archive, chosen, tmp / "site",
                                 GallerySettings(title=title, intro=intro, image_size=720,
@@ -294,7 +296,8 @@ def test_index_shows_every_photo_in_order_with_visible_captions(browser: Browser
     assert len(images) == len(records) == 12
     assert all(width > 0 for _, width, _ in images), images
     titles = browser.eval("[...document.querySelectorAll('.card-title')].map(e => e.textContent)")
-    assert titles == [r.text["title"] for r in records]
+    assert titles == [r.text["title"] or f"Photograph {n}" for n, r in enumerate(records, 1)]
+    assert titles[UNTITLED] == "Photograph 4"  # not the file name, loc_fsa_8b28647
     captions = browser.eval(CAPTIONS.replace("SELECTOR", "'.card .caption'"))
     assert [_clean(t) for t, _ in captions] == [_clean(r.text["caption"]) for r in records]
     assert all(visible for _, visible in captions), captions
@@ -348,4 +351,45 @@ def test_arrow_keys_move_between_photos(browser: Browser, gallery: dict) -> None
     assert browser.eval("location.href").startswith(_url(gallery, "index.html") + "#photo-")
     browser.goto(_url(gallery, pages[-1]))
     assert browser.eval("document.querySelector('a[rel=next]')") is None
+    assert browser.dialogs == [] and browser.errors() == []
+
+
+def _accessibility_tree(browser: Browser) -> list[dict[str, Any]]:
+    """What a screen reader is given: the page's accessibility tree, ignored nodes left out."""
+    browser.call("Accessibility.enable")
+    nodes = browser.call("Accessibility.getFullAXTree")["nodes"]
+    return [{"role": n.get("role", {}).get("value"), "name": n.get("name", {}).get("value", "")}
+            for n in nodes if not n.get("ignored")]
+
+
+def test_screen_readers_hear_each_heading_and_caption_once(browser: Browser,
+                                                          gallery: dict) -> None:
+    """Chromium's accessibility tree: one named link per card, no thumbnail read out, no
+    file name; on a photo page the caption is not read again as the image's alt text."""
+    records = gallery["records"]
+    browser.goto(_url(gallery, "index.html"))
+    browser.eval(LOAD_IMAGES)
+    tree = _accessibility_tree(browser)
+    links = [n["name"] for n in tree if n["role"] == "link"]
+    assert all(name.strip() for name in links), links
+    card_links = [n for n in links if n != "Library of Congress"]
+    assert card_links == [r.text["title"] or f"Photograph {i}"
+                          for i, r in enumerate(records, 1)]
+    assert [n for n in tree if n["role"] in ("image", "img")] == []  # hidden duplicates
+    assert not any("loc_fsa" in n["name"] for n in tree)
+    for index in (0, UNTITLED):
+        record = records[index]
+        browser.goto(_url(gallery, gallery["pages"][index]))
+        browser.eval(LOAD_IMAGES)
+        tree = _accessibility_tree(browser)
+        assert [n for n in tree if n["role"] in ("image", "img")] == []  # null alt
+        caption = _clean(record.text["caption"])
+        spoken = " ".join(_clean(n["name"]) for n in tree if n["role"] in (
+            "StaticText", "image", "img", "figure"))
+        assert spoken.count(caption) == 1, spoken
+        headings = [n["name"] for n in tree if n["role"] == "heading"]
+        assert headings == [record.text["title"] or f"Photograph {index + 1}"]
+    browser.goto(_url(gallery, gallery["pages"][gallery["hostile"]]))
+    images = [n for n in _accessibility_tree(browser) if n["role"] in ("image", "img")]
+    assert [n["name"] for n in images] == ['A "quoted" <alt>']
     assert browser.dialogs == [] and browser.errors() == []

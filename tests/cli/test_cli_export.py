@@ -54,6 +54,45 @@ def test_export_gallery_of_a_collection(capsys, cat: str, tmp_path: Path) -> Non
     assert "0 image(s) made" in out and "12 unchanged; 0 page(s) written" in out
 
 
+def test_export_gallery_uses_the_collections_remembered_settings(capsys, cat: str,
+                                                                   tmp_path: Path) -> None:
+    intro = tmp_path / "intro.md"
+    intro.write_text("Our *own* introduction.", encoding="utf-8")
+    site = tmp_path / "site"
+    base = ["--catalog", cat, "export", "gallery", str(site), "--collection", COLLECTION]
+    code, out, err = run(capsys, *base, "--title", "Remembered title", "--intro", str(intro),
+                         "--image-size", "300", "--thumb-size", "120")
+    assert code == 0, err
+    code, out, err = run(capsys, *base)  # no --title, --intro or sizes: as last time
+    assert code == 0, err
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Remembered title</h1>" in index and "<em>own</em>" in index
+    assert "0 image(s) made" in out  # same sizes: nothing re-encoded
+    assert "Title “Remembered title” and introduction as in the collection's last export" in out
+    code, out, err = run(capsys, *base, "--title", "Another", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["settings_from"], report["title"]) == ("remembered", "Another")
+    assert "<em>own</em>" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_export_gallery_says_which_photos_lack_a_title_or_alt_text(capsys, cat: str,
+                                                                   tmp_path: Path) -> None:
+    code, out, err = run(capsys, "--catalog", cat, "export", "gallery", str(tmp_path / "s"),
+                         "--collection", COLLECTION, "--image-size", "200",
+                         "--thumb-size", "100")
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "alt text" in x)
+    assert line.strip().startswith("12 of the 12 photos have no alt text")
+    command = line.split("To list them: ", 1)[1]
+    quoted = f"'collection:\"{COLLECTION}\" missing:alt_text'"
+    assert command == f"photoarchive --catalog {cat} list {quoted}"
+    assert "no title" not in out  # every photo of the sample has one
+    code, listed, err = run(capsys, "--catalog", cat, "list",
+                            f'collection:"{COLLECTION}" missing:alt_text')
+    assert code == 0 and len(listed.strip().splitlines()) == 12, (listed, err)
+
+
 def test_export_gallery_usage_errors(capsys, cat: str, tmp_path: Path) -> None:
     base = ["--catalog", cat, "export", "gallery", str(tmp_path / "site")]
     for extra, message in (([], "Say what to publish"),

@@ -120,7 +120,7 @@ def test_reexport_after_a_caption_fix_rewrites_that_page_and_no_image(sample,
     assert read_metadata(site / "images" / f"{name}.jpg").fields["caption"] == (
         "Fixed caption. Second sentence.")
     page = (site / "photos" / f"{name}.html").read_text(encoding="utf-8")
-    assert 'alt="Fixed caption."' in page  # no alt text: the caption's first sentence
+    assert 'alt=""' in page  # no alt text: the caption beside it is not repeated
 
 
 def test_values_are_escaped_and_names_are_safe(sample, tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from photoarchive.services.collections import list_collections
+from photoarchive.services.export_gallery import GallerySettings, export_gallery, select_photos
+from photoarchive.services.gallery_settings import gallery_start
 from photoarchive.services.photos import get_photo
 
 
@@ -143,7 +145,50 @@ def test_gallery_dialog_previews_and_exports_a_collection(qtbot, sample_window,
     assert box is not None and box.isVisible()
     assert any(b.text() == "Open index.html" for b in box.buttons())
     assert box.icon() == QMessageBox.Icon.Information
+    assert "have no alt text" in box.text()
     box.close()
+    remembered = gallery_start(window.archive, collection.name)  # for the next export
+    assert remembered.out_dir == out and remembered.settings.intro.startswith("Photographs by")
+
+
+def test_gallery_dialog_starts_from_the_collections_last_export(qtbot, sample_window,
+                                                                tmp_path: Path) -> None:
+    window = sample_window
+    (collection,) = list_collections(window.archive)
+    out = tmp_path / "published"
+    chosen = GallerySettings(title="Milwaukee, as published", intro="The *published* words.",
+                             image_size=320, thumb_size=120)
+    export_gallery(window.archive, select_photos(window.archive, collection.name)[0], out,
+                   chosen, collection=collection.name, workers=1)
+    action(window, "Export &Gallery…").trigger()
+    dialog = window.publishing.gallery_dialog
+    assert dialog.shown_radio.isChecked() and dialog.title_edit.text() == "Photographs"
+    assert dialog.gaps_label.text().startswith("12 of the 12 photos have no alt text")
+    dialog.collection_radio.setChecked(True)
+    assert dialog.title_edit.text() == "Milwaukee, as published"
+    assert dialog.intro_edit.toPlainText() == "The *published* words."
+    assert (dialog.image_size.value(), dialog.thumb_size.value()) == (320, 120)
+    assert dialog.out_edit.text() == str(out)
+    assert dialog.gaps_label.isVisibleTo(dialog)
+    assert dialog.gaps_label.text() == (
+        "12 of the 12 photos have no alt text (a description of the picture for people who "
+        f'cannot see it). To list them, search for: collection:"{collection.name}" '
+        "missing:alt_text")
+    dialog.title_edit.setText("My own title")  # the curator's text is never overwritten
+    dialog.shown_radio.setChecked(True)
+    assert dialog.title_edit.text() == "My own title"
+    assert dialog.out_edit.text() == ""  # the collection's folder was ours, not theirs
+    assert dialog.image_size.value() == 1600  # the photos shown: the default sizes
+    dialog.out_edit.setText(str(out))  # a folder with a gallery: its sizes come back
+    assert (dialog.image_size.value(), dialog.thumb_size.value()) == (320, 120)
+    assert dialog.title_edit.text() == "My own title"
+    dialog.image_size.setValue(1600)
+    dialog.collection_radio.setChecked(True)
+    assert dialog.image_size.value() == 1600  # changed by the curator: kept
+    choice = dialog.choice()
+    assert (choice.collection, choice.settings.title, choice.settings.thumb_size) == (
+        collection.name, "My own title", 120)
+    dialog.reject()
 
 
 def test_cancel_in_the_status_bar_stops_a_menu_job(qtbot, sample_window) -> None:

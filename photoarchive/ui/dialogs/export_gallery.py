@@ -1,6 +1,11 @@
 """File → Export Gallery…: which photos, title, introduction (Markdown, previewed live as the
 gallery will show it), theme, sizes and the output folder. The export itself runs in the
-background (ui/publishing.py)."""
+background (ui/publishing.py).
+
+A collection's fields start from its last export (remembered in the catalog), a query's or
+selection's from the gallery already in the chosen folder; fields the curator has changed
+are never overwritten. A line says how many of the photos lack a title or alt text, with
+the search that lists them."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -28,12 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoarchive.errors import PhotoarchiveError
+from photoarchive.services.archive import Archive
 from photoarchive.services.collections import CollectionInfo
-from photoarchive.services.export_gallery import GallerySettings
+from photoarchive.services.export_gallery import folder_start, select_photos
+from photoarchive.services.gallery_gaps import collection_query, text_gaps
 from photoarchive.services.gallery_pages import THEMES_DIR
+from photoarchive.services.gallery_settings import (
+    DEFAULT_TITLE,
+    GallerySettings,
+    GalleryStart,
+    gallery_start,
+)
 from photoarchive.services.markdown import render
-
-DEFAULT_TITLE = "Photographs"
 
 
 @dataclass
@@ -44,6 +56,7 @@ class GalleryChoice:
     ids: list[int]
     out_dir: Path
     settings: GallerySettings
+    query: str | None = None  # the search that chose `ids`, when one does
 
 
 def theme_names() -> list[str]:
@@ -76,12 +89,14 @@ class GalleryDialog(QDialog):
 
     def __init__(self, collections: list[CollectionInfo], shown: list[int],
                  selected: list[int], current_collection: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, archive: Archive | None = None,
+                 shown_query: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export gallery")
+        self._archive, self._shown_query = archive, shown_query
         self._collections = {c.name: c for c in collections}
         self._shown, self._selected = list(shown), list(selected)
-        self._default_text = ("", "")  # title and intro last filled in by us, not the user
+        self._filled: dict[str, object] = {}  # what we last put in each field, not the user
         self.collection_radio = QRadioButton("Collection:")
         self.collection_box = QComboBox()
         self.collection_box.addItems([f"{c.name}" for c in collections])
@@ -115,6 +130,10 @@ class GalleryDialog(QDialog):
         self.out_edit.setPlaceholderText("A new or empty folder (or one exported before)")
         out_button = QPushButton("Choose…")
         out_button.clicked.connect(self._choose_out)
+        self.gaps_label = QLabel()
+        self.gaps_label.setWordWrap(True)
+        self.gaps_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.gaps_label.hide()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
@@ -134,6 +153,7 @@ class GalleryDialog(QDialog):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(form)
+        left_layout.addWidget(self.gaps_label)
         left_layout.addWidget(self.error_label)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -158,6 +178,7 @@ class GalleryDialog(QDialog):
         self.title_edit.textChanged.connect(self._preview_timer.start)
         self.intro_edit.textChanged.connect(self._preview_timer.start)
         self.out_edit.textChanged.connect(self._update_buttons)
+        self.out_edit.textChanged.connect(self._folder_changed)
         self._which.buttonToggled.connect(self._source_changed)
         self.collection_box.currentTextChanged.connect(self._source_changed)
         if current_collection in self._collections:
@@ -173,18 +194,85 @@ class GalleryDialog(QDialog):
         self.resize(940, 560)
 
     # -- what to publish --------------------------------------------------------------------
+    def _fields(self) -> dict[str, object]:
+        return {"title": self.title_edit.text(), "intro": self.intro_edit.toPlainText(),
+                "theme": self.theme_box.currentText(), "image_size": self.image_size.value(),
+                "thumb_size": self.thumb_size.value(), "out_dir": self.out_edit.text()}
+
+    def _fill(self, start: GalleryStart, folder: bool = True) -> None:
+        """Put `start` in every field the curator has not changed since we last filled it
+        (the output folder too unless `folder` is False)."""
+        s = start.settings
+        values: dict[str, object] = {
+            "title": s.title, "intro": s.intro, "theme": str(s.theme or "default"),
+            "image_size": s.image_size, "thumb_size": s.thumb_size}
+        if folder:
+            values["out_dir"] = str(start.out_dir) if start.out_dir else ""
+        setters = {"title": self.title_edit.setText, "intro": self.intro_edit.setPlainText,
+                   "theme": self.theme_box.setCurrentText, "image_size": self.image_size.setValue,
+                   "thumb_size": self.thumb_size.setValue, "out_dir": self.out_edit.setText}
+        current = self._fields()
+        for name, value in values.items():
+            if current[name] in ("", self._filled.get(name, current[name])):
+                self._filled[name] = value
+                setters[name](value)
+
+    def _start(self) -> GalleryStart:
+        """What the chosen photos start from: a collection's last export, else defaults."""
+        name = self._collection()
+        info = self._collections.get(name or "")
+        if info is None:
+            return GalleryStart(GallerySettings(title=DEFAULT_TITLE))
+        if self._archive is not None:
+            try:
+                return gallery_start(self._archive, info.name)
+            except PhotoarchiveError:
+                pass  # deleted meanwhile: the export will say so
+        return GalleryStart(GallerySettings(title=info.name, intro=info.description or ""))
+
+    def _collection(self) -> str | None:
+        return self.collection_box.currentText() if self.collection_radio.isChecked() else None
+
     def _source_changed(self, *_args) -> None:
-        """Fill title and introduction from the collection, unless the user wrote their own."""
-        info = self._collections.get(self.collection_box.currentText()) \
-            if self.collection_radio.isChecked() else None
-        title, intro = (info.name, info.description or "") if info else (DEFAULT_TITLE, "")
-        if self.title_edit.text() in ("", self._default_text[0]):
-            self.title_edit.setText(title)
-        if self.intro_edit.toPlainText() in ("", self._default_text[1]):
-            self.intro_edit.setPlainText(intro)
-        self._default_text = (title, intro)
+        """Fill the fields for the photos chosen, unless the user wrote their own."""
+        if not self._filled:  # the first time: the widgets' initial values count as ours
+            self._filled = self._fields()
+        self._fill(self._start())
+        if self._collection() is None:
+            self._folder_changed()
+        self._update_gaps()
         self._update_buttons()
         self.update_preview()
+
+    def _folder_changed(self, *_args) -> None:
+        """A query's or a selection's settings: those of the gallery already in the folder."""
+        text = self.out_edit.text().strip()
+        if self._collection() is not None or not text:
+            return
+        found = folder_start(Path(text).expanduser())
+        if found is not None:
+            self._fill(found, folder=False)
+
+    def _update_gaps(self) -> None:
+        """How many of the chosen photos lack a title or alt text, and how to list them."""
+        if self._archive is None:
+            return
+        name = self._collection()
+        try:
+            if name is not None:
+                ids = select_photos(self._archive, name)[0]
+                gaps = text_gaps(self._archive, ids, collection_query(name))
+            else:
+                selected = self.selected_radio.isChecked()
+                gaps = text_gaps(self._archive, self._selected if selected else self._shown,
+                                 None if selected else self._shown_query)
+        except PhotoarchiveError as error:
+            self.gaps_label.setText(str(error))
+            self.gaps_label.setVisible(True)
+            return
+        lines = gaps.lines()
+        self.gaps_label.setText("\n".join(lines))
+        self.gaps_label.setVisible(bool(lines))
 
     def _count(self) -> int:
         if self.collection_radio.isChecked():
@@ -222,12 +310,12 @@ class GalleryDialog(QDialog):
                                    theme=None if theme in ("", "default") else theme,
                                    image_size=self.image_size.value(),
                                    thumb_size=self.thumb_size.value())
-        collection = self.collection_box.currentText() \
-            if self.collection_radio.isChecked() else None
-        ids = [] if collection else (self._selected if self.selected_radio.isChecked()
-                                     else self._shown)
+        collection = self._collection()
+        selected = self.selected_radio.isChecked()
+        ids = [] if collection else (self._selected if selected else self._shown)
+        query = None if collection or selected else self._shown_query
         return GalleryChoice(collection, list(ids),
-                             Path(self.out_edit.text().strip()).expanduser(), settings)
+                             Path(self.out_edit.text().strip()).expanduser(), settings, query)
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

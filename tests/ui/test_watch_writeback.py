@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QKeySequence
 
 from photoarchive.services import open_archive
 from photoarchive.services.archive import Archive
@@ -18,7 +19,7 @@ from photoarchive.services.changes import changes_since
 from photoarchive.services.editing import EditRequest, apply_edits
 from photoarchive.services.importer import Importer
 from photoarchive.services.photos import get_photo, list_photos
-from photoarchive.services.writeback import CATALOG_NEWER, IN_SYNC, write_metadata
+from photoarchive.services.writeback import CATALOG_NEWER, IN_SYNC, status, write_metadata
 from photoarchive.ui.grid.model import SYNC_ROLE
 
 POLL_MS = 200
@@ -110,3 +111,31 @@ def test_an_edit_and_a_reread_from_the_command_line_show_in_the_editor(
     _cli(captioned, "reread")
     qtbot.waitUntil(lambda: "in sync" in note.text(), timeout=10_000)
     assert _badge(window, ids[1]) == IN_SYNC
+
+
+def test_undo_back_to_the_files_values_clears_not_in_file(qtbot, make_window,
+                                                          captioned: Archive) -> None:
+    """Type a caption on three photos, Ctrl+Z three times: the tiles are in sync again."""
+    _cli(captioned, "write-metadata", "--sidecar")  # the files hold "Caption n"
+    window = make_window(captioned)
+    window.editor.autosave_ms = 0
+    ids = list(window.model.ids)
+    for photo_id in ids:
+        qtbot.waitUntil(lambda p=photo_id: _badge(window, p) == IN_SYNC, timeout=5000)
+    window.activateWindow()
+    for n, photo_id in enumerate(ids):
+        window.select_ids([photo_id], photo_id)
+        qtbot.waitUntil(lambda p=photo_id: window.editor.selection() == [p], timeout=2000)
+        window.editor.focus_field("caption")
+        qtbot.keyClicks(window.editor.editors["caption"].input, f" typed {n}")
+        window.editor.commit_pending()
+        qtbot.waitUntil(lambda p=photo_id: _badge(window, p) == CATALOG_NEWER, timeout=5000)
+    assert window.undo_stack.count() == 3
+    window.grid.setFocus()
+    for _ in ids:
+        qtbot.keySequence(window.grid, QKeySequence.StandardKey.Undo)
+    assert window.undo_stack.index() == 0
+    for photo_id in ids:
+        qtbot.waitUntil(lambda p=photo_id: _badge(window, p) == IN_SYNC, timeout=5000)
+    states = {s.state for s in status(captioned, ids)}
+    assert states == {IN_SYNC}

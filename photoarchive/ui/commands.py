@@ -252,10 +252,10 @@ class RemovePhotosCommand(QUndoCommand):
 
 class RemoveFromCollectionCommand(QUndoCommand):
     """Taking photos out of a collection as one undo step; undo puts them back in their
-    places. `on_done(name)` is called after each."""
+    places. `on_done(ids, removed)` is called after each, like `RemovePhotosCommand`'s."""
 
     def __init__(self, archive: Archive, name: str, ids: Iterable[int],
-                 on_done: Callable[[str], None],
+                 on_done: Callable[[list[int], bool], None],
                  on_error: Callable[[PhotoarchiveError], None] | None = None) -> None:
         self.ids = list(dict.fromkeys(ids))
         count = len(self.ids)
@@ -269,12 +269,12 @@ class RemoveFromCollectionCommand(QUndoCommand):
             order = collections.show(self.archive, self.name).photo_ids
             self.positions = {pid: order.index(pid) for pid in self.ids if pid in order}
             collections.remove(self.archive, self.name, list(self.positions))
-        self._run(take_out)
+        self._run(take_out, True)
 
     def undo(self) -> None:
-        self._run(lambda: collections.put_back(self.archive, self.name, self.positions))
+        self._run(lambda: collections.put_back(self.archive, self.name, self.positions), False)
 
-    def _run(self, call: Callable[[], object]) -> None:
+    def _run(self, call: Callable[[], object], removed: bool) -> None:
         try:
             call()
         except PhotoarchiveError as error:
@@ -282,4 +282,4 @@ class RemoveFromCollectionCommand(QUndoCommand):
             if self.on_error is not None:
                 self.on_error(error)
             return
-        self.on_done(self.name)
+        self.on_done(list(self.positions), removed)

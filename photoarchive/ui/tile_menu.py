@@ -154,8 +154,10 @@ class TileActions(QObject):
         ids = self._selection("take out of the collection")
         if ids:
             self._select_neighbour(ids)
+            name = window.source.name
             window.undo_stack.push(RemoveFromCollectionCommand(
-                window.archive, window.source.name, ids, self._collection_changed,
+                window.archive, name, ids,
+                lambda done, removed: self._collection_changed(name, done, removed),
                 on_error=self._failed))
 
     def remove_from_catalog(self) -> None:
@@ -166,7 +168,10 @@ class TileActions(QObject):
             return
         window.editor.commit_pending()  # typing for these photos is saved, and undoable
         tile = window.model.index_of(ids[0]).data(ROW_ROLE) if len(ids) == 1 else None
-        if not self.confirm(window, len(ids), tile.name if tile is not None else ""):
+        agreed = self.confirm(window, len(ids), tile.name if tile is not None else "")
+        window.activateWindow()  # the keyboard back to the grid (Ctrl+Z, more Deletes)
+        window.grid.setFocus()
+        if not agreed:
             return
         self._select_neighbour(ids)
         window.undo_stack.push(RemovePhotosCommand(window.archive, ids, self._catalog_changed,
@@ -191,11 +196,16 @@ class TileActions(QObject):
             window.show_grid()
         self._reload(None if removed else ids)
         count = f"{len(ids):,} photos" if len(ids) > 1 else "1 photo"
+        them = "them" if len(ids) > 1 else "it"
         self._say(f"Removed {count} from the catalog; the files are untouched. Edit → Undo "
-                  "puts them back." if removed else f"Put {count} back into the catalog.")
+                  f"puts {them} back." if removed else f"Put {count} back into the catalog.")
 
-    def _collection_changed(self, _name: str) -> None:
-        self._reload(None)
+    def _collection_changed(self, name: str, ids: list[int], removed: bool) -> None:
+        self._reload(None if removed else ids)
+        count = f"{len(ids):,} photos" if len(ids) > 1 else "1 photo"
+        them = "them" if len(ids) > 1 else "it"
+        self._say(f"Took {count} out of “{name}”; Edit → Undo puts {them} back." if removed
+                  else f"Put {count} back into “{name}”.")
 
     def _reload(self, select: list[int] | None) -> None:
         """Ask the grid's list again (and the counts); select `select` once it is in."""

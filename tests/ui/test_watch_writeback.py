@@ -11,14 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtGui import QKeySequence
 
 from photoarchive.services import open_archive
 from photoarchive.services.archive import Archive
 from photoarchive.services.changes import changes_since
+from photoarchive.services.check import check
 from photoarchive.services.editing import EditRequest, apply_edits
 from photoarchive.services.importer import Importer
 from photoarchive.services.photos import get_photo, list_photos
+from photoarchive.services.relink import relink
 from photoarchive.services.writeback import CATALOG_NEWER, IN_SYNC, status, write_metadata
 from photoarchive.ui.grid.model import SYNC_ROLE
 
@@ -61,6 +64,27 @@ def test_a_write_elsewhere_moves_the_catalog_stamp(captioned: Archive) -> None:
     changes = changes_since(captioned, before)
     assert changes.any and sorted(changes.edited) == sorted(ids[:2])
     assert not changes.photos_changed
+
+
+def test_a_reimport_or_a_relink_elsewhere_moves_the_catalog_stamp(captioned: Archive,
+                                                                 tmp_path: Path) -> None:
+    records = list_photos(captioned, sort="path")
+    changed = Path(records[0].path)
+    shutil.copyfile(changed, tmp_path / "keep.jpg")
+    with Image.open(tmp_path / "keep.jpg") as image:  # new content at the same path
+        image.rotate(180).save(changed, quality=80)
+    before = changes_since(captioned, None).stamp
+    Importer(captioned, workers=1).run([changed.parent])
+    changes = changes_since(captioned, before)
+    assert changes.edited == [records[0].id] and not changes.photos_changed
+
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    Path(records[1].path).rename(moved / Path(records[1].path).name)
+    check(captioned)
+    before = changes_since(captioned, None).stamp
+    relink(captioned, moved)
+    assert changes_since(captioned, before).edited == [records[1].id]
 
 
 def test_write_metadata_from_the_command_line_shows_in_the_window(

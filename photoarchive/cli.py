@@ -181,6 +181,29 @@ def cmd_collection(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(archive: Archive, args: argparse.Namespace) -> int:
+    from photoarchive.services.removal import remove_photos
+
+    ids = list(dict.fromkeys(_ids(args.ids)))
+    known = {r.id for r in photos.get_photos(archive, ids)}
+    unknown = [i for i in ids if i not in known]
+    if unknown:  # before the backup: a typo changes nothing
+        raise UsageError(f"There is no photo with id {', '.join(map(str, unknown[:10]))}; "
+                         "nothing was removed.")
+    # The window can undo a removal; here the way back is this backup.
+    safety = backup.backup_now(archive, reason="before_remove")
+    removed = remove_photos(archive, ids, origin="cli")
+    if args.json:
+        _json({**removed.to_dict(), "backup": str(safety)})
+        return 0
+    for photo_id in removed.ids:
+        print(f"  {photo_id:>6}  {removed.paths.get(photo_id, '')}")
+    print(f"Removed {len(removed.ids)} photo(s) from the catalog; their files are untouched. "
+          f"The catalog as it was is backed up in {safety} ('photoarchive restore' puts it "
+          "back).")
+    return 0
+
+
 def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
     from photoarchive.services.check import check
 
@@ -318,6 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("name")
     c.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("remove", help="take photos out of the catalog (their files untouched; "
+                                      "a backup first)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("check", help="check the catalog, files and thumbnails (exit 1: problems)")
     p.add_argument("--json", action="store_true")
 
@@ -443,7 +471,7 @@ def _missing_catalog(args: argparse.Namespace, catalog_path: Path,
 
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
     "import": cmd_import, "list": cmd_list, "search": cmd_list, "show": cmd_show,
-    "edit": cmd_edit, "collection": cmd_collection, "check": cmd_check,
+    "edit": cmd_edit, "collection": cmd_collection, "remove": cmd_remove, "check": cmd_check,
     "backup": cmd_backup, "backups": cmd_backups, "relink": cmd_relink,
 }
 COMMANDS.update(cli_export.COMMANDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -118,6 +119,32 @@ def remove(archive: Archive, name: str, photo_ids: list[int]) -> CollectionInfo:
         collection.members = kept
         _renumber(collection)
         session.flush()
+        return _info(collection)
+
+
+def put_back(archive: Archive, name: str, positions: Mapping[int, int]) -> CollectionInfo:
+    """Put photos into a collection at these places (0 is first; lowest first, the others
+    moving along), or move them there if they are in it: what undoing `remove` does."""
+    with archive.session() as session:
+        collection = _find(session, name)
+        _check_photos(session, list(positions))
+        members = {m.photo_id: m for m in collection.members}
+        order = [m.photo_id for m in sorted(collection.members, key=lambda m: m.position)
+                 if m.photo_id not in positions]
+        for pid, position in sorted(positions.items(), key=lambda item: item[1]):
+            order.insert(min(max(position, 0), len(order)), pid)
+        # Two passes keep (collection, position) free of transient clashes.
+        for index, pid in enumerate(order):
+            member = members.get(pid)
+            if member is None:
+                member = members[pid] = CollectionMember(photo_id=pid, position=-1 - index)
+                collection.members.append(member)
+            member.position = -1 - index
+        session.flush()
+        for index, pid in enumerate(order):
+            members[pid].position = index
+        session.flush()
+        session.expire(collection, ["members"])
         return _info(collection)
 
 

@@ -32,6 +32,7 @@ from photoarchive.media.dates import parse_date
 from photoarchive.services.archive import Archive
 from photoarchive.services.edit_store import LogEntry, PhotoState, load_state, write_changes
 from photoarchive.services.fields import (
+    FIELD_NAMES,
     FIELDS_BY_NAME,
     LIST_FIELDS,
     normalise_list,
@@ -216,7 +217,7 @@ class _Edit:
 
     def __init__(self, origin: str) -> None:
         self.origin = origin
-        self.user = _user()
+        self.user = user_name()
         self.now: datetime = utcnow()
         self.columns: dict[int, dict[str, Any]] = {}  # photo → changed columns and lists
         self.log: list[LogEntry] = []
@@ -269,7 +270,8 @@ class _Edit:
         return self.changes
 
 
-def _user() -> str | None:
+def user_name() -> str | None:
+    """The login name edits are logged under (None when there is none)."""
     try:
         return getpass.getuser()
     except (ImportError, KeyError, OSError):  # no login name, no passwd entry
@@ -277,7 +279,9 @@ def _user() -> str | None:
 
 
 def edited_fields(session: Session, photo_id: int) -> set[str]:
-    """Fields a person changed on this photo (edit log entries not made by import)."""
+    """Fields a person changed on this photo (edit log entries not made by import; not
+    the log's notes about the files, `sync_log.SYNC_FIELD`)."""
     rows = session.scalars(select(Edit.field).where(Edit.photo_id == photo_id,
-                                                    Edit.origin.not_in(("import", "reread"))))
+                                                    Edit.origin.not_in(("import", "reread")),
+                                                    Edit.field.in_(FIELD_NAMES)))
     return set(rows)

@@ -46,6 +46,7 @@ from photoarchive.services.editing import (
 )
 from photoarchive.services.fields import FIELDS_BY_NAME
 from photoarchive.services.scan import Found, scan
+from photoarchive.services.sync_log import log_files
 from photoarchive.services.sync_state import record_file_state
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
@@ -321,6 +322,10 @@ class Importer:
                         new_ids.append(photo_id)
             session.flush()
             refresh_fts(session, touched)
+            # Photos the catalog had: a window sharing the catalog repaints them (new
+            # ones it sees by their count).
+            added = set(new_ids)
+            log_files(session, [i for i in touched if i not in added], "read", origin="import")
         self._tags = {}
         self.report.new_ids.extend(new_ids)
         if self.on_batch and touched:

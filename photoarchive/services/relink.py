@@ -17,6 +17,7 @@ from photoarchive.errors import UsageError
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
 from photoarchive.services.scan import Found, scan
+from photoarchive.services.sync_log import log_files
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
 
@@ -93,4 +94,7 @@ def relink(archive: Archive, folder: Path, dry_run: bool = False,
                     photo.file_mtime = st.st_mtime
         if dry_run:
             session.rollback()
+        else:  # a window sharing the catalog repaints them
+            log_files(session, [photo_id for photo_id, _, _ in report.relinked], "relinked",
+                      origin="relink")
     return report

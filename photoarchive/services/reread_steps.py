@@ -11,7 +11,6 @@ in sync afterwards — unless a file changed again after the preview, which then
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from photoarchive.catalog.models import Photo
 from photoarchive.media.metadata import read_metadata
 from photoarchive.services.archive import Archive
 from photoarchive.services.editing import ChangeSet, Value, apply_values
-from photoarchive.services.sync_state import photos_in_chunks, stamp_files
+from photoarchive.services.sync_log import log_files
+from photoarchive.services.sync_state import mark_in_sync, photos_in_chunks, stamp_files
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 from photoarchive.services.writeback import PhotoReread, RereadReport
 from photoarchive.services.writeback import _compare as compare_with_file
@@ -99,10 +99,10 @@ def record_reread(archive: Archive, preview: RereadPreview) -> None:
         for photo_id, seen in preview.seen.items():
             photo = session.get(Photo, photo_id)
             if photo is not None:
-                photo.file_state = json.dumps(seen.state)
                 photo.taken_at = seen.taken_at
                 photo.camera_make, photo.camera_model = seen.camera
-                photo.synced_at = photo.modified_at
+                mark_in_sync(photo, seen.state)
+        log_files(session, list(preview.seen), "read", origin="read")
 
 
 def apply_reread(archive: Archive, preview: RereadPreview,

@@ -2,10 +2,11 @@
 
 A photo's `file_state` (JSON) holds the size, mtime and SHA-256 of the photo file and of its
 sidecar as they were when the catalog and the files last agreed (import, write, re-read);
-`synced_at` holds the photo's `modified_at` of that moment. From these, `photo_status`
-tells "in sync", "catalog newer" (edited since), "file newer" (changed on disk since: size
-and mtime first, the hash only when they moved, so a touched file is still in sync),
-"conflict" (both) or "missing".
+`synced_at` holds the photo's `modified_at` of that moment, and the stamp a digest of the
+field values the files then held (`sync_log.values_digest`). From these, `photo_status`
+tells "in sync", "catalog newer" (values differ from the files' since: an edit undone is no
+difference), "file newer" (changed on disk since: size and mtime first, the hash only when
+they moved, so a touched file is still in sync), "conflict" (both) or "missing".
 
 Files written or read before photoarchive kept exact dates in its own XMP namespace hold an
 approximate date ("1956~", "195X", a range) only at the precision photoshop:DateCreated
@@ -32,11 +33,12 @@ from photoarchive.media.metadata import find_sidecar
 from photoarchive.media.xmp import xmp_date
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
+from photoarchive.services.sync_log import VALUES_KEY, synced_values, values_digest
 
 __all__ = [
     "CATALOG_NEWER", "CONFLICT", "FILE_NEWER", "IN_SYNC", "MISSING", "STATES", "PhotoStatus",
-    "WritebackPreferences", "get_preferences", "photo_status", "photos_in_chunks",
-    "record_file_state", "set_preferences", "stamp_files", "status",
+    "WritebackPreferences", "get_preferences", "mark_in_sync", "photo_status",
+    "photos_in_chunks", "record_file_state", "set_preferences", "stamp_files", "status",
 ]
 
 IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING = (
@@ -105,9 +107,18 @@ def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, s
     size, mtime, digest = stamp
     state = {"file": {"size": size, "mtime": mtime, "hash": digest},
              "sidecar": _sidecar_stamp(Path(path)), DATES_KEY: DATES_EXACT}
+    if synced:
+        state[VALUES_KEY] = values_digest(synced_values(photo))
     photo.file_state = json.dumps(state)
     if synced:
         photo.synced_at = photo.modified_at
+
+
+def mark_in_sync(photo: Photo, state: dict[str, Any]) -> None:
+    """Record `state` (from `stamp_files`, taken before the files were read) and that the
+    catalog now holds what the files say (after a re-read)."""
+    photo.file_state = json.dumps({**state, VALUES_KEY: values_digest(synced_values(photo))})
+    photo.synced_at = photo.modified_at
 
 
 def _changed(recorded: dict[str, Any] | None, path: Path) -> bool:
@@ -166,8 +177,14 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _catalog_changed(photo: Photo) -> bool:
+    """Whether the catalog's values differ from what the files were last known to hold:
+    not edited since, or edited back to the same values (an undo), is no change."""
     synced = _utc(photo.synced_at)
-    return synced is None or _utc(photo.modified_at) > synced
+    if synced is not None and _utc(photo.modified_at) <= synced:
+        return False
+    state = json.loads(photo.file_state) if photo.file_state else {}
+    held = state.get(VALUES_KEY)
+    return held is None or held != values_digest(synced_values(photo))
 
 
 @dataclass

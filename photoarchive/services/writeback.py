@@ -3,9 +3,9 @@
 * `write_metadata` writes each photo's current catalog values (sidecar or embedded, see
   `media.write`) and records what the files look like afterwards.
 * `status` tells, per photo, whether catalog and files agree: the catalog is newer when a
-  photo was edited after the last sync (`modified_at > synced_at`); the file is newer when
-  the photo or its sidecar changed on disk (size/mtime, then SHA-256) since we last read or
-  wrote it; both is a conflict.
+  photo's values differ from those last written or read (`sync_state`); the file is newer
+  when the photo or its sidecar changed on disk (size/mtime, then SHA-256) since we last
+  read or wrote it; both is a conflict.
 * `reread` compares what the files say with the catalog, field by field, and applies the
   differences in one transaction (`apply_values`, origin "reread").
 * `WriteQueue` is the single writer the window feeds with ids ("write after every edit").
@@ -43,8 +43,9 @@ from photoarchive.media.write import (
 )
 from photoarchive.media.xmp import prepare
 from photoarchive.services.archive import Archive
-from photoarchive.services.editing import Value, apply_values, current_value, parse_value
+from photoarchive.services.editing import Value, apply_values, parse_value
 from photoarchive.services.fields import FIELD_NAMES, LIST_FIELDS
+from photoarchive.services.sync_log import VALUES_KEY, log_files, synced_values, values_digest
 from photoarchive.services.sync_state import (
     CATALOG_NEWER,
     CONFLICT,
@@ -55,6 +56,7 @@ from photoarchive.services.sync_state import (
     PhotoStatus,
     WritebackPreferences,
     get_preferences,
+    mark_in_sync,
     photo_status,
     photos_in_chunks,
     record_file_state,
@@ -105,9 +107,7 @@ class WriteReport:
 
 
 def _values(photo: Photo) -> dict[str, Value]:
-    values = {name: current_value(photo, name) for name in _WRITTEN_FIELDS}
-    values["taken_at"] = photo.taken_at
-    return values
+    return synced_values(photo)  # every field (date_display too) and the time taken
 
 
 def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
@@ -138,7 +138,8 @@ def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
 
 
 def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
-                  embedded: bool) -> None:
+                  embedded: bool, written: str) -> None:
+    """Record the files as written now, holding the values of digest `written`."""
     with archive.session() as session:
         photo = session.get(Photo, photo_id)
         if photo is None:
@@ -157,8 +158,10 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
                     os.replace(old, new)
             photo.content_hash = stamp["hash"]
         photo.file_size, photo.file_mtime = stamp["size"], stamp["mtime"]
-        photo.file_state = json.dumps(state)
+        photo.file_state = json.dumps({**state, VALUES_KEY: written})
         photo.synced_at = seen_modified  # an edit made meanwhile stays "catalog newer"
+        log_files(session, [photo_id], f"written: {'embed' if embedded else 'sidecar'}",
+                  origin="write")
 
 
 def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
@@ -185,7 +188,8 @@ def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
                 record = _write_one(photo, mode, options, dry_run, force)  # type: ignore[arg-type]
                 report.photos.append(record)
                 if record.outcome == "written":
-                    _record_write(archive, photo.id, photo.modified_at, record.mode == "embed")
+                    _record_write(archive, photo.id, photo.modified_at, record.mode == "embed",
+                                  values_digest(_values(photo)))
                 progress.advance(len(report.photos), len(ids), photo.path)
     finally:
         progress.finish()
@@ -284,10 +288,10 @@ def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> Rerea
         for photo_id, (state, meta) in seen.items():
             photo = session.get(Photo, photo_id)
             if photo is not None:
-                photo.file_state = json.dumps(state)
                 photo.taken_at = meta.taken_at
                 photo.camera_make, photo.camera_model = meta.camera_make, meta.camera_model
-                photo.synced_at = photo.modified_at
+                mark_in_sync(photo, state)
+        log_files(session, list(seen), "read", origin="read")
     report.applied = True
     return report
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from PySide6.QtGui import QUndoCommand
 
 from photoarchive.errors import PhotoarchiveError
+from photoarchive.services import collections
 from photoarchive.services.archive import Archive
 from photoarchive.services.browse import rotate
 from photoarchive.services.editing import (
@@ -24,6 +25,7 @@ from photoarchive.services.editing import (
     apply_values,
     snapshot,
 )
+from photoarchive.services.removal import RemovedPhotos, remove_photos, restore_photos
 
 Snapshot = dict[int, dict[str, Value]]
 
@@ -206,3 +208,78 @@ class RotateCommand(QUndoCommand):
                 self.on_error(error)
             return
         self.on_turned(turned)
+
+
+class RemovePhotosCommand(QUndoCommand):
+    """Taking photos out of the catalog (their files untouched) as one undo step: redo
+    removes them (`services.removal`), undo puts every row back as it was. `on_done(ids,
+    removed)` is called after each: `removed` True after a redo, False after an undo."""
+
+    def __init__(self, archive: Archive, ids: Iterable[int],
+                 on_done: Callable[[list[int], bool], None],
+                 on_error: Callable[[PhotoarchiveError], None] | None = None) -> None:
+        self.ids = list(dict.fromkeys(ids))
+        count = len(self.ids)
+        super().__init__("Remove from catalog" + (f" ({count} photos)" if count > 1 else ""))
+        self.archive, self.on_done, self.on_error = archive, on_done, on_error
+        self.removed: RemovedPhotos | None = None
+        self.error: PhotoarchiveError | None = None
+
+    def redo(self) -> None:
+        try:
+            self.removed = remove_photos(self.archive, self.ids, origin="gui")
+        except PhotoarchiveError as error:
+            self._failed(error)
+            return
+        self.on_done(self.ids, True)
+
+    def undo(self) -> None:
+        if self.removed is None:
+            return
+        try:
+            restore_photos(self.archive, self.removed)
+        except PhotoarchiveError as error:
+            self._failed(error)
+            return
+        self.on_done(self.ids, False)
+
+    def _failed(self, error: PhotoarchiveError) -> None:
+        self.error = error
+        self.setObsolete(True)  # the catalog is as it was (one transaction)
+        if self.on_error is not None:
+            self.on_error(error)
+
+
+class RemoveFromCollectionCommand(QUndoCommand):
+    """Taking photos out of a collection as one undo step; undo puts them back in their
+    places. `on_done(ids, removed)` is called after each, like `RemovePhotosCommand`'s."""
+
+    def __init__(self, archive: Archive, name: str, ids: Iterable[int],
+                 on_done: Callable[[list[int], bool], None],
+                 on_error: Callable[[PhotoarchiveError], None] | None = None) -> None:
+        self.ids = list(dict.fromkeys(ids))
+        count = len(self.ids)
+        super().__init__(f"Remove from “{name}”" + (f" ({count} photos)" if count > 1 else ""))
+        self.archive, self.name = archive, name
+        self.on_done, self.on_error = on_done, on_error
+        self.positions: dict[int, int] = {}
+
+    def redo(self) -> None:
+        def take_out() -> None:
+            order = collections.show(self.archive, self.name).photo_ids
+            self.positions = {pid: order.index(pid) for pid in self.ids if pid in order}
+            collections.remove(self.archive, self.name, list(self.positions))
+        self._run(take_out, True)
+
+    def undo(self) -> None:
+        self._run(lambda: collections.put_back(self.archive, self.name, self.positions), False)
+
+    def _run(self, call: Callable[[], object], removed: bool) -> None:
+        try:
+            call()
+        except PhotoarchiveError as error:
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(error)
+            return
+        self.on_done(list(self.positions), removed)

@@ -35,6 +35,7 @@ from photoarchive.ui.safety import SafetyActions
 from photoarchive.ui.shortcuts import keys_of
 from photoarchive.ui.sidebar import Sidebar, Source
 from photoarchive.ui.sync_badges import SyncStates
+from photoarchive.ui.tile_menu import TileActions
 from photoarchive.ui.viewer import PhotoViewer
 from photoarchive.ui.welcome import WelcomeView
 from photoarchive.ui.window_state import restore_layout, save_layout
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.editor = self._make_editor()
         self.safety = SafetyActions(archive, settings, self, self.jobs)  # backups, relink, watch
         self.sync.attach(self.model, self.editor.set_file_state)
+        self.tiles = TileActions(self)  # the grid's context menu and Delete key
         self._build_status_bar()
         self._build_menus()
         self.full_screen.keep_shortcuts()
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
         self.right_action = self._action(m, "Rotate &Right", lambda: self.rotate(1), "rotate_right")
         m.addSeparator()
         self._action(m, "Add to &Collection…", self.add_to_collection, "add_to_collection")
+        self.tiles.add_actions(m)
         m.addSeparator()
         self.writeback.add_actions(m)
         m = bar.addMenu("&Help")

@@ -57,6 +57,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("rotate_right", "Photo", "Rotate right", ("Ctrl+]",)),
     Shortcut("add_to_collection", "Photo", "Add the selected photos to a collection",
              ("Ctrl+Shift+C",)),
+    Shortcut("remove", "Grid", "In a collection, take the selected photos out of it; "
+             "elsewhere remove them from the catalog (asks first; files stay)", (Std.Delete,)),
     Shortcut("viewer_previous", "Viewer", "Previous photo", ("Left", "PgUp", "Backspace"),
              action=False),
     Shortcut("viewer_next", "Viewer", "Next photo", ("Right", "PgDown"), action=False),

@@ -14,6 +14,7 @@ layout of 100,000 rows; answered by Qt, a few milliseconds. Everything else (`da
 from __future__ import annotations
 
 import json
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -27,6 +28,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 SYNC_ROLE = Qt.ItemDataRole.UserRole + 3  # the write-back PhotoStatus, once known
 MIME_IDS = "application/x-photoarchive-photo-ids"
+MIME_ORIGIN = "application/x-photoarchive-grid"  # which model's rows a drag carries
 CHUNK = 200
 MAX_CACHED_ROWS = 4000
 SCANS_BEFORE_INDEX = 8  # row_of scans the ids this often, then builds a table
@@ -59,6 +61,7 @@ class PhotoGridModel(QStringListModel):
         self._hints: dict[int, int] = {}  # id -> row where its tile was last read
         self.rows_fetched = 0  # how many GridRows were read (a test checks laziness)
         self.reorderable = False  # True in a collection's view: drops reorder
+        self._origin = f"{os.getpid()}:{id(self)}".encode()  # marks this model's drags
         #: Write-back state by id (`SyncStates.state`): cached, or None while it is computed.
         self.sync_lookup: Callable[[int], PhotoStatus | None] | None = None
 
@@ -270,7 +273,13 @@ class PhotoGridModel(QStringListModel):
         mime = QMimeData()
         ids = [self._ids[i.row()] for i in sorted(indexes, key=lambda i: i.row()) if i.isValid()]
         mime.setData(MIME_IDS, json.dumps(ids).encode())
+        mime.setData(MIME_ORIGIN, self._origin)
         return mime
+
+    def made_here(self, mime: QMimeData) -> bool:
+        """Whether a drag carries rows of this very model (a reorder, not photos dragged
+        from another window's grid)."""
+        return mime.hasFormat(MIME_IDS) and bytes(mime.data(MIME_ORIGIN).data()) == self._origin
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction

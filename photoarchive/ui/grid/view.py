@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem
 from photoarchive.settings import THUMBNAIL_MAX, THUMBNAIL_MIN
 from photoarchive.ui.grid.delegate import PADDING, TileDelegate
 from photoarchive.ui.grid.loader import ThumbnailLoader
-from photoarchive.ui.grid.model import ID_ROLE, MIME_IDS, ROW_ROLE, PhotoGridModel, ids_from_mime
+from photoarchive.ui.grid.model import ID_ROLE, ROW_ROLE, PhotoGridModel, ids_from_mime
 
 ZOOM_STEP = 20
 GAP = 8  # pixels between tiles
@@ -86,7 +86,7 @@ class PhotoGridView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAccessibleName("Photos")
         self.empty_text = ""  # shown when there are no photos
-        self._drop_row = -1  # while a reordering drag hovers: the row it would land before
+        self._drop_at: tuple[int, bool] | None = None  # while a reordering drag hovers
         self._painted_rows = False
         self._after_paint: list[Callable[[], None]] = []
         self._paint_timer = QTimer(self, singleShot=True, interval=FIRST_PAINT_WAIT_MS)
@@ -279,14 +279,10 @@ class PhotoGridView(QListView):
         if not self._painted_rows and self.grid_model.rowCount():
             self._painted_rows = True
             QTimer.singleShot(0, self._painted)  # once this paint is on the screen
-        if self._drop_row >= 0:  # where a reordering drop will put the photos
-            count = self.grid_model.rowCount()
-            rect = self.tile_delegate.tile_rect(self.visualRect(
-                self.grid_model.index(min(self._drop_row, count - 1))))
-            x = rect.right() if self._drop_row >= count else rect.left()
+        marker = self.drop_marker()
+        if marker is not None:  # where a reordering drop will put the photos
             painter = QPainter(self.viewport())
-            painter.fillRect(QRect(x - 2, rect.top() + 6, 4, rect.height() - 12),
-                             self.palette().color(QPalette.ColorRole.Highlight))
+            painter.fillRect(marker, self.palette().color(QPalette.ColorRole.Highlight))
             painter.end()
         if self.grid_model.rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
@@ -360,30 +356,72 @@ class PhotoGridView(QListView):
         if self._accepts(event):
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
-            target = self.indexAt(event.position().toPoint())
-            self._drop_row = target.row() if target.isValid() else self.grid_model.rowCount()
-            self.viewport().update()
+            self.show_drop_at(event.position().toPoint())
         else:
             event.ignore()
 
     def dragLeaveEvent(self, event) -> None:
-        self._drop_row = -1
-        self.viewport().update()
+        self.show_drop_at(None)
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self._drop_row = -1
-        self.viewport().update()
+        self.show_drop_at(None)
         if not self._accepts(event):
             event.ignore()
             return
-        target = self.indexAt(event.position().toPoint())
-        row = target.row() if target.isValid() else self.grid_model.rowCount()
-        self.reorder_requested.emit(ids_from_mime(event.mimeData()), row)
+        self.drop_ids_at(ids_from_mime(event.mimeData()), event.position().toPoint())
         # Copy, not Move: the view must not delete the dragged rows itself.
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
+    def drop_target(self, pos: QPoint) -> tuple[int, bool] | None:
+        """Where a reordering drop at `pos` (viewport coordinates) lands: the row of the
+        tile it lands beside and whether it goes after that tile; None without tiles.
+
+        Over a tile, the half under the cursor decides (the right half: after it), so the
+        last tile can be passed like any other. In the gap under a line of tiles the tile
+        above counts, right of the last column the last tile of that line; anywhere else
+        past the last tile (beside it, below it) is after the last tile."""
+        model = self.grid_model
+        count = model.rowCount()
+        grid = self.gridSize()
+        if count == 0 or grid.width() <= 0:
+            return None
+        columns = max(1, self.viewport().width() // grid.width())
+        x = min(pos.x(), columns * grid.width() - 1)
+        index = self.indexAt(QPoint(x, pos.y()))
+        if not index.isValid():  # in the gap under a line of tiles
+            index = self.indexAt(QPoint(x, pos.y() - GAP))
+        if not index.isValid():
+            return count - 1, True
+        cell = self.visualRect(index)
+        return index.row(), pos.x() > cell.center().x()
+
+    def drop_row(self, pos: QPoint) -> int:
+        """The row a reordering drop at `pos` puts the photos before (the row count: last)."""
+        target = self.drop_target(pos)
+        return self.grid_model.rowCount() if target is None else target[0] + target[1]
+
+    def show_drop_at(self, pos: QPoint | None) -> None:
+        """Show where a drop at `pos` would land (None: hide the marker)."""
+        self._drop_at = None if pos is None else self.drop_target(pos)
+        self.viewport().update()
+
+    def drop_marker(self) -> QRect | None:
+        """The bar drawn beside the tile a hovering drop lands next to, on that side."""
+        if self._drop_at is None:
+            return None
+        row, after = self._drop_at
+        if row >= self.grid_model.rowCount():
+            return None
+        rect = self.tile_delegate.tile_rect(self.visualRect(self.grid_model.index(row)))
+        x = rect.right() + 1 if after else rect.left()
+        return QRect(x - 2, rect.top() + 6, 4, rect.height() - 12)
+
+    def drop_ids_at(self, ids: list[int], pos: QPoint) -> None:
+        """Reorder: the photos `ids` go where a drop at `pos` lands."""
+        if ids:
+            self.reorder_requested.emit(ids, self.drop_row(pos))
+
     def _accepts(self, event) -> bool:
-        return (event.source() is self and self.grid_model.reorderable
-                and event.mimeData().hasFormat(MIME_IDS))
+        return self.grid_model.reorderable and self.grid_model.made_here(event.mimeData())

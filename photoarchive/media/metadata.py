@@ -15,7 +15,9 @@ Precedence (reading is the reverse of writing):
 * location fields: IPTC Extension LocationShown (first entry) -> photoshop:/Iptc4xmpCore
   -> IPTC-IIM;
 * date taken: Exif DateTimeOriginal -> XMP photoshop:DateCreated -> XMP
-  exif:DateTimeOriginal -> IPTC 2:55 (+2:60);
+  exif:DateTimeOriginal -> IPTC 2:55 (+2:60); but an Exif date that is only the first day
+  (at midnight) of the year or month the next of these dates gives is a placeholder for
+  that year or month (Exif cannot hold less than a day), so "1936" stays "1936";
 * the exact date: photoarchive:DateEDTF (with photoarchive:DateDisplay, see xmp.py) wins
   over that standard date only while it is consistent with it - the standard date found in
   the same source (file or sidecar) is what we wrote for that EDTF. Otherwise another
@@ -36,6 +38,7 @@ from photoarchive.media.dates import parse_date
 from photoarchive.media.embedded import RawMetadata, clean_text
 from photoarchive.media.mwg import (
     is_boilerplate_caption,
+    is_placeholder_day,
     parse_date_taken,
     parse_exif_gps,
     parse_xmp_gps,
@@ -288,6 +291,8 @@ def _fields(src: _Source, iptc_first: bool) -> dict[str, FieldValue]:
 
 def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | None]]:
     exif_dt = src.exif("Exif.Photo.DateTimeOriginal")
+    if exif_dt and not exif_dt.strip(": "):
+        exif_dt = None  # all blanks: Exif's "unknown"
     offset = src.exif("Exif.Photo.OffsetTimeOriginal")
     iptc_date = src.iptc("Iptc.Application2.DateCreated")
     iptc_time = src.iptc("Iptc.Application2.TimeCreated")
@@ -302,7 +307,10 @@ def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | No
 
 def _standard_date(src: _Source, iptc_first: bool,
                    warnings: list[str]) -> tuple[str, str] | None:
-    """(date, timestamp) of the first readable date by the MWG precedence."""
+    """(date, timestamp) of the first readable date by the MWG precedence - unless that
+    is an Exif placeholder day for the year or month that the next readable date (XMP or
+    IPTC) gives: then that less precise date (see `is_placeholder_day`)."""
+    found: tuple[str, str] | None = None
     for label, text in _date_candidates(src, iptc_first):
         if not text:
             continue
@@ -310,8 +318,12 @@ def _standard_date(src: _Source, iptc_first: bool,
         if isinstance(parsed, str):
             warnings.append(f"{label} {parsed}; ignored")
             continue
-        return parsed
-    return None
+        if found is not None:
+            return parsed if is_placeholder_day(found, parsed) else found
+        if not label.startswith("Exif") or len(parsed[0]) != 10:
+            return parsed
+        found = parsed
+    return found
 
 
 @dataclass(slots=True)

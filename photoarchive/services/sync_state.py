@@ -187,7 +187,7 @@ def _stale_sidecars(photo: Photo, path: Path) -> str | None:
     if stale:
         return (f"{', '.join(stale)} shows other values than the catalog; write the "
                 "metadata to bring it up to date")
-    if "sidecar" in state and SIDECARS_KEY not in state:
+    if state.get("sidecar") and SIDECARS_KEY not in state:
         passed = _passed_over(state, {s.name: s for s in sidecars(path)})
         if passed:
             return (f"{', '.join(passed)} was not written by an earlier version (it wrote "

@@ -67,8 +67,8 @@ def parse_date_taken(text: str, today: dt.date | None = None) -> tuple[str, str]
 
     `date` keeps the precision found ("1956", "1956-10", "1956-10-23"); the timestamp adds
     the time and the UTC offset when present ("2003-12-14T12:01:44+02:00"). IPTC's zero
-    month/day ("1956-00-00") means unknown, as do Exif's blanks ("1956:10:   :  :  "). Returns a reason string for an impossible or
-    future date.
+    month/day ("1956-00-00") means unknown, as do Exif's blanks ("1956:10:   :  :  ").
+    Returns a reason string for an impossible or future date.
     """
     text = text.strip()
     blanks = _EXIF_BLANKS.fullmatch(text)

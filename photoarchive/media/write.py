@@ -1,8 +1,8 @@
 """Write the catalog's fields to files: XMP sidecars, or XMP/IPTC/Exif inside the file.
 
-Sidecar mode updates every sidecar the photo has - `name.ext.xmp` and Lightroom's
-`name.xmp` alike, each merged so that every property we do not manage is kept - so that no
-program is left reading a stale one; a photo without a sidecar gets `name.ext.xmp`. Embedded mode never touches
+Sidecar mode updates every sidecar the photo has (`name.ext.xmp`, Lightroom's `name.xmp`)
+so that no program reads stale values, or writes `name.ext.xmp` for a photo without one;
+merged, every property we do not manage is kept (`sidecar_paths`). Embedded mode never touches
 the original until the new file is proven good: the original is copied to a temporary file
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data

@@ -379,8 +379,9 @@ def dates_refusal(plan: ImportPlan, accept: str = "--accept-dates") -> str:
     rows = sorted({p.row for p in plan.reformatted_dates})
     named = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5} more" if rows[5:] else "")
     return (f"{Path(plan.path).name} was not applied: {len(rows)} row(s) have dates a "
-            f"spreadsheet program seems to have reformatted (row{'s' if rows[1:] else ''} {named}). Nothing was "
-            f"changed. Correct them ({HINT}), or use {accept} to import them as they are.")
+            f"spreadsheet program seems to have reformatted (row{'s' if rows[1:] else ''} "
+            f"{named}). Nothing was changed. Correct them ({HINT}), or use {accept} to "
+            "import them as they are.")
 
 
 def apply_plan(archive: Archive, plan: ImportPlan, accept_dates: bool = False) -> ChangeSet:

@@ -149,7 +149,7 @@ def cmd_import_csv(archive: Archive, args: argparse.Namespace) -> int:
     plan = plan_import(archive, args.csv)
     try:
         if not args.dry_run:
-            apply_plan(archive, plan)
+            apply_plan(archive, plan, accept_dates=args.accept_dates)
     finally:
         if args.json:
             _json(plan.to_dict())
@@ -167,6 +167,11 @@ def cmd_import_csv(archive: Archive, args: argparse.Namespace) -> int:
     if not args.json:
         print(summary(plan) + (" (dry run: nothing was changed)" if args.dry_run
                                and plan.changes else ""))
+        if args.dry_run and plan.reformatted_dates and not args.accept_dates:
+            rows = len({p.row for p in plan.reformatted_dates})
+            print(f"{rows} row(s) have dates a spreadsheet program seems to have "
+                  "reformatted (the warnings above): importing refuses the file unless "
+                  "--accept-dates is given.")
     return 0
 
 
@@ -218,6 +223,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     i.add_argument("csv", type=Path, metavar="IN.csv")
     i.add_argument("--dry-run", action="store_true",
                    help="show the changes per field without applying them")
+    i.add_argument("--accept-dates", action="store_true",
+                   help="import dates that look reformatted by a spreadsheet program "
+                        "(04/01/1936, Apr-36) as they are instead of refusing the file")
     i.add_argument("--json", action="store_true", help="print the plan as JSON")
 
 

@@ -155,7 +155,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     p.add_argument("query", nargs="*", metavar="QUERY", help="photos to write (default: all)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--sidecar", action="store_true",
-                       help="write name.ext.xmp beside each photo (the default)")
+                       help="update each photo's sidecars (name.ext.xmp, Lightroom's "
+                            "name.xmp), or write name.ext.xmp when it has none (the default)")
     where.add_argument("--embed", action="store_true",
                        help="write XMP, Exif and IPTC into the files (never re-encoding "
                             "pixels); formats that cannot be written get a sidecar")

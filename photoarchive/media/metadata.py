@@ -5,14 +5,19 @@ line in `FileMetadata.warnings`. It is a pure function over a path (worker-safe)
 result is a picklable dataclass.
 
 Precedence (reading is the reverse of writing):
-* a sidecar `name.ext.xmp` (else `name.xmp`) overrides embedded values field by field;
+* a sidecar overrides embedded values field by field. A photo may have two, `name.ext.xmp`
+  and `name.xmp` (Lightroom's name); photoarchive writes both, and when they differ the one
+  changed last is read (another program changed it after us), `name.ext.xmp` on a tie; the
+  other is named in `stale_sidecars` so that write-back status can say so;
 * caption, creator, rights: Exif (if not blank) -> XMP -> IPTC-IIM; other shared fields:
   XMP -> IPTC. When the file's stored IPTC digest does not match its IPTC block (IIM was
   edited by a tool that does not know XMP), IPTC comes before XMP (MWG rule);
 * location fields: IPTC Extension LocationShown (first entry) -> photoshop:/Iptc4xmpCore
   -> IPTC-IIM;
 * date taken: Exif DateTimeOriginal -> XMP photoshop:DateCreated -> XMP
-  exif:DateTimeOriginal -> IPTC 2:55 (+2:60);
+  exif:DateTimeOriginal -> IPTC 2:55 (+2:60); but an Exif date that is only the first day
+  (at midnight) of the year or month the next of these dates gives is a placeholder for
+  that year or month (Exif cannot hold less than a day), so "1936" stays "1936";
 * the exact date: photoarchive:DateEDTF (with photoarchive:DateDisplay, see xmp.py) wins
   over that standard date only while it is consistent with it - the standard date found in
   the same source (file or sidecar) is what we wrote for that EDTF. Otherwise another
@@ -21,6 +26,7 @@ Precedence (reading is the reverse of writing):
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,13 +38,17 @@ from photoarchive.media.dates import parse_date
 from photoarchive.media.embedded import RawMetadata, clean_text
 from photoarchive.media.mwg import (
     is_boilerplate_caption,
+    is_placeholder_day,
     parse_date_taken,
     parse_exif_gps,
     parse_xmp_gps,
 )
 from photoarchive.media.xmp import DATE_DISPLAY, DATE_EDTF, edtf_is_current
 
-__all__ = ["FIELD_NAMES", "LIST_FIELDS", "FileMetadata", "find_sidecar", "read_metadata"]
+__all__ = [
+    "FIELD_NAMES", "LIST_FIELDS", "FileMetadata", "find_sidecar", "read_metadata",
+    "shared_sidecar", "sidecars",
+]
 
 FIELD_NAMES: tuple[str, ...] = (
     "title", "headline", "caption", "alt_text", "creator", "date", "date_display",
@@ -67,16 +77,52 @@ class FileMetadata:
     latitude: float | None = None
     longitude: float | None = None
     orientation: int = 1
-    sidecar: Path | None = None
+    sidecar: Path | None = None  # the sidecar read (see `find_sidecar`)
+    stale_sidecars: list[Path] = field(default_factory=list)  # others that show other values
     warnings: list[str] = field(default_factory=list)
 
 
-def find_sidecar(path: Path) -> Path | None:
-    """The XMP sidecar of a file: `name.ext.xmp`, else `name.xmp` (any case), or None."""
+def sidecars(path: Path) -> list[Path]:
+    """The XMP sidecars beside a file: `name.ext.xmp` (darktable, digiKam, photoarchive),
+    then `name.xmp` (Lightroom, Capture One, Photo Mechanic), each `.xmp` or `.XMP`."""
+    found = []
     for candidate in (path.with_name(path.name + ".xmp"), path.with_suffix(".xmp")):
         for variant in (candidate, candidate.with_suffix(".XMP")):
             if variant != path and variant.is_file():
-                return variant
+                found.append(variant)
+                break
+    return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("-inf")
+
+
+def find_sidecar(path: Path) -> Path | None:
+    """The sidecar that is read: of `sidecars`, the one changed last (`name.ext.xmp` on a
+    tie). photoarchive writes every sidecar a photo has, so they agree after its writes;
+    when they differ, another program changed one since, and that change is the newer."""
+    found = sidecars(path)
+    return max(found, key=_mtime) if found else None  # the first on a tie
+
+
+def shared_sidecar(path: Path, sidecar: Path) -> Path | None:
+    """For a `name.xmp` sidecar: another file of that name beside `path` (`x.tif` beside
+    `x.jpg`, a RAW beside its JPEG) that reads it as its own sidecar too; else None."""
+    if sidecar.name.lower() != path.stem.lower() + ".xmp":
+        return None
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return None
+    for entry in entries:
+        other = Path(entry.name)
+        if (other.stem == path.stem and entry.name != path.name
+                and other.suffix.lower() != ".xmp" and entry.is_file()):
+            return path.parent / entry.name
     return None
 
 
@@ -245,6 +291,8 @@ def _fields(src: _Source, iptc_first: bool) -> dict[str, FieldValue]:
 
 def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | None]]:
     exif_dt = src.exif("Exif.Photo.DateTimeOriginal")
+    if exif_dt and not exif_dt.strip(": "):
+        exif_dt = None  # all blanks: Exif's "unknown"
     offset = src.exif("Exif.Photo.OffsetTimeOriginal")
     iptc_date = src.iptc("Iptc.Application2.DateCreated")
     iptc_time = src.iptc("Iptc.Application2.TimeCreated")
@@ -259,7 +307,10 @@ def _date_candidates(src: _Source, iptc_first: bool) -> list[tuple[str, str | No
 
 def _standard_date(src: _Source, iptc_first: bool,
                    warnings: list[str]) -> tuple[str, str] | None:
-    """(date, timestamp) of the first readable date by the MWG precedence."""
+    """(date, timestamp) of the first readable date by the MWG precedence - unless that
+    is an Exif placeholder day for the year or month that the next readable date (XMP or
+    IPTC) gives: then that less precise date (see `is_placeholder_day`)."""
+    found: tuple[str, str] | None = None
     for label, text in _date_candidates(src, iptc_first):
         if not text:
             continue
@@ -267,8 +318,12 @@ def _standard_date(src: _Source, iptc_first: bool,
         if isinstance(parsed, str):
             warnings.append(f"{label} {parsed}; ignored")
             continue
-        return parsed
-    return None
+        if found is not None:
+            return parsed if is_placeholder_day(found, parsed) else found
+        if not label.startswith("Exif") or len(parsed[0]) != 10:
+            return parsed
+        found = parsed
+    return found
 
 
 @dataclass(slots=True)
@@ -399,24 +454,56 @@ def _read_embedded(path: Path) -> RawMetadata:
     return raw
 
 
+def _empty() -> FileMetadata:
+    return FileMetadata(fields={n: ([] if n in LIST_FIELDS else None) for n in FIELD_NAMES})
+
+
+def _read_with(path: Path, raw: RawMetadata, sidecar: Path | None,
+               meta: FileMetadata | None = None) -> FileMetadata:
+    """The file's embedded values (`raw`) overridden by one sidecar's, into `meta`."""
+    meta = meta if meta is not None else _empty()
+    meta.warnings.extend(raw.warnings)
+    dates = _apply(meta, _Source(raw, meta.warnings), raw.iptc_digest_matches is False, False)
+    side_dates = None
+    if sidecar is not None:
+        side = _read_sidecar(sidecar, meta.warnings)
+        if side is not None:
+            meta.warnings.extend(side.warnings)
+            meta.sidecar = sidecar
+            side_dates = _apply(meta, _Source(side, meta.warnings), False, True)
+    _set_date(meta, dates, side_dates)
+    return meta
+
+
+def _shown(meta: FileMetadata) -> tuple[object, ...]:
+    """What a reader of one sidecar (over the file) sees, in comparable form."""
+    fields = {k: sorted(v) if isinstance(v, list) else v for k, v in meta.fields.items()}
+    return (sorted(fields.items()), meta.latitude, meta.longitude)
+
+
+def _check_others(path: Path, raw: RawMetadata, meta: FileMetadata) -> None:
+    """Note in `meta.stale_sidecars` each other sidecar of the photo that shows other
+    values than the one read (a `name.xmp` that belongs to another file too is not ours
+    to compare: see `shared_sidecar`)."""
+    for other in sidecars(path):
+        if other == meta.sidecar or shared_sidecar(path, other) is not None:
+            continue
+        if _shown(_read_with(path, raw, other)) != _shown(meta):
+            meta.stale_sidecars.append(other)
+    if meta.stale_sidecars and meta.sidecar is not None:
+        names = ", ".join(s.name for s in meta.stale_sidecars)
+        meta.warnings.append(f"the sidecars {meta.sidecar.name} and {names} disagree; read "
+                             f"{meta.sidecar.name}, changed last")
+
+
 def read_metadata(path: Path) -> FileMetadata:
     """Metadata of an image file and its sidecar. Never raises; problems become warnings."""
     path = Path(path)
-    meta = FileMetadata(fields={n: ([] if n in LIST_FIELDS else None) for n in FIELD_NAMES})
+    meta = _empty()
     try:
         raw = _read_embedded(path)
-        meta.warnings.extend(raw.warnings)
-        dates = _apply(meta, _Source(raw, meta.warnings), raw.iptc_digest_matches is False,
-                       False)
-        side_dates = None
-        sidecar = find_sidecar(path)
-        if sidecar is not None:
-            side = _read_sidecar(sidecar, meta.warnings)
-            if side is not None:
-                meta.warnings.extend(side.warnings)
-                meta.sidecar = sidecar
-                side_dates = _apply(meta, _Source(side, meta.warnings), False, True)
-        _set_date(meta, dates, side_dates)
+        _read_with(path, raw, find_sidecar(path), meta)
+        _check_others(path, raw, meta)
     except Exception as exc:
         meta.warnings.append(f"{path.name}: metadata cannot be read ({type(exc).__name__})")
     return meta

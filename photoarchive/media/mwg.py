@@ -12,6 +12,7 @@ from collections.abc import Mapping
 __all__ = [
     "BOILERPLATE_CAPTIONS",
     "is_boilerplate_caption",
+    "is_placeholder_day",
     "parse_date_taken",
     "parse_exif_gps",
     "parse_xmp_gps",
@@ -38,6 +39,23 @@ _DATE = re.compile(
 )
 
 
+# Exif's way of leaving parts of a date-time unknown: blanks in place of their digits
+# ("1936:04:   :  :  "); a value of only blanks and colons means no date at all.
+_EXIF_BLANKS = re.compile(r"(\d{4}(?::\d{2}){0,2})[: ]+", re.ASCII)
+
+
+def is_placeholder_day(exact: tuple[str, str], coarse: tuple[str, str]) -> bool:
+    """Whether the (date, timestamp) `exact` only fills `coarse`, a year or a month, out
+    to its first day at midnight: Exif DateTimeOriginal cannot hold "1936" or "1936-04",
+    so programs that keep the precision in XMP or IPTC (Photini) write 1936:01:01 00:00:00
+    or 1936:04:01 00:00:00 there. Such a day is a placeholder, not a day."""
+    date, stamp = exact
+    short = coarse[0]
+    if len(date) != 10 or len(short) not in (4, 7) or stamp[11:19] not in ("", "00:00:00"):
+        return False
+    return date == short + ("-01-01" if len(short) == 4 else "-01")
+
+
 def is_boilerplate_caption(text: str) -> bool:
     """True for blank text and for a known camera default description."""
     folded = " ".join(text.split()).casefold()
@@ -49,10 +67,13 @@ def parse_date_taken(text: str, today: dt.date | None = None) -> tuple[str, str]
 
     `date` keeps the precision found ("1956", "1956-10", "1956-10-23"); the timestamp adds
     the time and the UTC offset when present ("2003-12-14T12:01:44+02:00"). IPTC's zero
-    month/day ("1956-00-00") means unknown. Returns a reason string for an impossible or
-    future date.
+    month/day ("1956-00-00") means unknown, as do Exif's blanks ("1956:10:   :  :  ").
+    Returns a reason string for an impossible or future date.
     """
     text = text.strip()
+    blanks = _EXIF_BLANKS.fullmatch(text)
+    if blanks:
+        text = blanks[1]  # "1936:04:   :  :  " holds the month
     match = _DATE.fullmatch(text)
     if not match:
         return f"{text!r} is not a date"

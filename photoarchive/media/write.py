@@ -1,7 +1,8 @@
 """Write the catalog's fields to files: XMP sidecars, or XMP/IPTC/Exif inside the file.
 
-Sidecar mode writes `name.ext.xmp`, merged into the existing sidecar (or a Lightroom-style
-`name.xmp`) so that every property we do not manage is kept. Embedded mode never touches
+Sidecar mode updates every sidecar the photo has (`name.ext.xmp`, Lightroom's `name.xmp`)
+so that no program reads stale values, or writes `name.ext.xmp` for a photo without one;
+merged, every property we do not manage is kept (`sidecar_paths`). Embedded mode never touches
 the original until the new file is proven good: the original is copied to a temporary file
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Mapping
@@ -38,13 +40,14 @@ from photoarchive.media.iim_exif import apply_exif, apply_iptc, fix_iptc_digest
 from photoarchive.media.metadata import (
     MAX_SIDECAR_BYTES,
     FileMetadata,
-    find_sidecar,
     read_metadata,
+    shared_sidecar,
+    sidecars,
 )
 
 __all__ = [
     "Mode", "WriteFailed", "WriteOptions", "WriteResult", "differences", "expected_form",
-    "file_form", "plan_write", "sidecar_path", "write_file",
+    "file_form", "plan_write", "sidecar_paths", "write_file",
 ]
 
 Mode = Literal["sidecar", "embed"]
@@ -128,12 +131,24 @@ def differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[
 
 
 # -- planning ---------------------------------------------------------------------------------
-def sidecar_path(path: Path) -> Path:
-    """Where our sidecar goes: the existing `name.ext.xmp` (any case), else a new one."""
-    existing = find_sidecar(path)
-    if existing is not None and existing.name.lower() == (path.name + ".xmp").lower():
-        return existing
-    return path.with_name(path.name + ".xmp")
+def sidecar_paths(path: Path) -> tuple[list[Path], list[str]]:
+    """Where sidecars are written, and why a sidecar is left alone.
+
+    Every sidecar the photo has (`name.ext.xmp`, `name.xmp`): a program that reads either
+    must not see old values. A new `name.ext.xmp` when it has none. A `name.xmp` that
+    another file of that name reads too (`x.tif` beside `x.jpg`) is not changed for this
+    photo; `name.ext.xmp` gets the values instead (and, written last, it is the one read).
+    """
+    own: list[Path] = []
+    notes: list[str] = []
+    for sidecar in sidecars(path):
+        other = shared_sidecar(path, sidecar)
+        if other is None:
+            own.append(sidecar)
+        else:
+            notes.append(f"{sidecar.name} was left as it is: {other.name} reads it too; "
+                         f"{path.name + '.xmp'} holds this photo's values")
+    return own or [path.with_name(path.name + ".xmp")], notes
 
 
 def _embed_blocker(path: Path) -> str | None:
@@ -173,12 +188,14 @@ def plan_write(path: Path, mode: Mode) -> WriteResult:
         blocker = _embed_blocker(path)
         if blocker is None:
             result.written.append(path)
-            if find_sidecar(path) is not None:
-                result.written.append(sidecar_path(path))
-            return result
-        result.mode = "sidecar"
-        result.messages.append(f"{blocker}; a sidecar would be written instead")
-    result.written.append(sidecar_path(path))
+            if not sidecars(path):
+                return result
+        else:
+            result.mode = "sidecar"
+            result.messages.append(f"{blocker}; a sidecar would be written instead")
+    targets, notes = sidecar_paths(path)
+    result.written.extend(targets)
+    result.messages.extend(notes)
     return result
 
 
@@ -235,21 +252,51 @@ def _replace(tmp: Path, target: Path) -> None:
                           "it was left unchanged") from exc
 
 
-def _write_sidecar(path: Path, p: xmp.Prepared) -> Path:
-    target = sidecar_path(path)
+_EMPTY_LANG_ALT = re.compile(r'(lang="[^"]*" ?)+')
+
+
+def _kept(data: exiv2.XmpData) -> list[tuple[str, str, str]]:
+    """`xmp.snapshot` without empty language alternatives, which exiv2 does not write
+    (exiftool copies an empty Exif UserComment into a sidecar as one): no value is lost."""
+    return [entry for entry in xmp.snapshot(data)
+            if not (entry[1] == "LangAlt" and _EMPTY_LANG_ALT.fullmatch(entry[2].strip()))]
+
+
+def _sidecar_packet(target: Path, p: xmp.Prepared) -> bytes:
+    """The new content of one sidecar: our fields merged into what it holds."""
     if target.exists() and not target.stat().st_mode & stat.S_IWUSR:
         raise WriteFailed(f"the sidecar {target.name} is read-only; not changed")
-    source = target if target.exists() else find_sidecar(path)
-    data = _load_sidecar(source)
-    foreign = [entry for entry in xmp.snapshot(data) if not _managed(entry[0])]
+    data = _load_sidecar(target if target.exists() else None)
+    foreign = [entry for entry in _kept(data) if not _managed(entry[0])]
     xmp.apply_fields(data, p, sidecar=True)
     packet = xmp.encode_packet(data)
-    written = xmp.snapshot(xmp.parse_packet(packet))
-    if written != xmp.snapshot(data) or not set(foreign) <= set(written):
+    written = _kept(xmp.parse_packet(packet))
+    if written != _kept(data) or not set(foreign) <= set(written):
         raise WriteFailed(f"{target.name}: the new sidecar did not read back as built; "
                           "not changed")
-    _replace_atomically(target, packet, target if target.exists() else None)
-    return target
+    return packet
+
+
+def _write_sidecars(path: Path, p: xmp.Prepared, messages: list[str]) -> list[Path]:
+    """Write every sidecar of `sidecar_paths`; all are built and checked before the first
+    is replaced, so a sidecar that cannot be merged leaves them all unchanged."""
+    targets, notes = sidecar_paths(path)
+    messages.extend(notes)
+    packets = [(target, _sidecar_packet(target, p)) for target in targets]
+    done: list[Path] = []
+    for target, packet in packets:
+        try:
+            _replace_atomically(target, packet, target if target.exists() else None)
+        except WriteFailed as exc:
+            if not done:
+                raise
+            raise WriteFailed(f"{exc} ({', '.join(d.name for d in done)} was written: "
+                              "write again)") from exc
+        done.append(target)
+    if len(done) > 1:
+        messages.append(f"updated both sidecars, {' and '.join(d.name for d in done)}: "
+                        "other programs read either")
+    return done
 
 
 # -- embedded ---------------------------------------------------------------------------------
@@ -372,14 +419,14 @@ def _write_file(path: Path, p: xmp.Prepared, mode: Mode, options: WriteOptions) 
         if blocker is None:
             result.messages.extend(_write_embedded(path, p, options))
             result.written.append(path)
-            if find_sidecar(path) is None:
+            if not sidecars(path):
                 return result
             result.messages.append("the existing sidecar was updated too (it overrides "
                                    "the values inside the file)")
         else:
             result.mode = "sidecar"
             result.messages.append(f"{blocker}; wrote a sidecar instead")
-    result.written.append(_write_sidecar(path, p))
+    result.written.extend(_write_sidecars(path, p, result.messages))
     if result.mode == "sidecar":
         shown = file_form(read_metadata(path))
         wrong = differences(expected_form(p), shown)

@@ -9,7 +9,9 @@ Import is two steps so the window can show the diff first: `plan_import` reads t
 matches each row to a photo (by `id`, else `identifier`, else `path`), validates every
 value and lists per-field changes and per-row problems; `apply_plan` applies all changes
 in one transaction through the editing service (edit log origin "csv"), or nothing at
-all when any row has a problem.
+all when any row has a problem. Dates a spreadsheet program seems to have rewritten
+("April 1936" saved back as "04/01/1936", see csv_dates.py) are listed as warnings, and
+`apply_plan` refuses the file while there are any unless told to accept them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from photoarchive.catalog.models import Photo
 from photoarchive.errors import InvalidDate, NotFound, UsageError
 from photoarchive.media.dates import parse_date
 from photoarchive.services.archive import Archive
+from photoarchive.services.csv_dates import HINT, reformatted_date
 from photoarchive.services.editing import ChangeSet, Value, apply_values, parse_value
 from photoarchive.services.fields import FIELD_NAMES, FIELDS_BY_NAME
 from photoarchive.services.photos import PhotoRecord, get_photos, query_ids
@@ -136,6 +139,8 @@ class ImportPlan:
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    #: The warnings about dates a spreadsheet seems to have rewritten (also in `warnings`).
+    reformatted_dates: list[RowProblem] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     applied: bool = False
 
@@ -163,6 +168,7 @@ class ImportPlan:
                 "changes": [c.to_dict() for c in self.changes],
                 "errors": [e.to_dict() for e in self.errors],
                 "warnings": [w.to_dict() for w in self.warnings],
+                "reformatted_dates": [w.to_dict() for w in self.reformatted_dates],
                 "unknown_columns": self.unknown_columns, "applied": self.applied}
 
 
@@ -265,7 +271,9 @@ def _plan_row(plan: ImportPlan, number: int, cells: dict[str, str], record: Phot
         try:
             new = _comparable(name, _parse_cell(name, cells.get(name, "")))
         except (UsageError, InvalidDate) as exc:
-            plan.errors.append(RowProblem(number, str(exc), name))
+            reason = reformatted_date(name, cells.get(name, ""), current.get("date"))
+            plan.errors.append(RowProblem(number, f"{reason}; {HINT}" if reason and name
+                                          == "date" else str(exc), name))
             bad = True
             continue
         old = _comparable(name, current.get(name))
@@ -280,6 +288,13 @@ def _plan_row(plan: ImportPlan, number: int, cells: dict[str, str], record: Phot
         plan.warnings.append(RowProblem(number, f"'{shown.new}' names another date than "
                                         f"the date column; the date as shown follows the date",
                                         "date_display"))
+    for name in ("date", "date_display"):
+        reason = name in changes and name in cells and reformatted_date(
+            name, cells[name], current.get("date"))
+        if reason:
+            problem = RowProblem(number, reason, name)
+            plan.warnings.append(problem)
+            plan.reformatted_dates.append(problem)
     if "date" in changes and "date_display" not in changes:
         # The display text follows the new date; show that in the diff too.
         display = parse_date(str(date)).display if date else None
@@ -359,11 +374,24 @@ def summary(plan: ImportPlan) -> str:
     return f"{verb} {len(plan.changes)} field(s) on {photos} photo(s) from {plan.rows} row(s)."
 
 
-def apply_plan(archive: Archive, plan: ImportPlan) -> ChangeSet:
+def dates_refusal(plan: ImportPlan, accept: str = "--accept-dates") -> str:
+    """Why a plan with dates a spreadsheet rewrote is not applied, and the way out."""
+    rows = sorted({p.row for p in plan.reformatted_dates})
+    named = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5} more" if rows[5:] else "")
+    return (f"{Path(plan.path).name} was not applied: {len(rows)} row(s) have dates a "
+            f"spreadsheet program seems to have reformatted (row{'s' if rows[1:] else ''} "
+            f"{named}). Nothing was changed. Correct them ({HINT}), or use {accept} to "
+            "import them as they are.")
+
+
+def apply_plan(archive: Archive, plan: ImportPlan, accept_dates: bool = False) -> ChangeSet:
     """Apply every change of `plan` in one transaction, or raise CsvRejected and change
-    nothing when any row has a problem."""
+    nothing when any row has a problem, or has a date a spreadsheet seems to have
+    rewritten (unless `accept_dates`)."""
     if plan.errors:
         raise CsvRejected(summary(plan), plan)
+    if plan.reformatted_dates and not accept_dates:
+        raise CsvRejected(dates_refusal(plan), plan)
     if not plan.changes:
         return ChangeSet()
     changes = apply_values(archive, plan.values(), origin="csv")
@@ -371,9 +399,10 @@ def apply_plan(archive: Archive, plan: ImportPlan) -> ChangeSet:
     return changes
 
 
-def import_csv(archive: Archive, path: Path | str, dry_run: bool = False) -> ImportPlan:
+def import_csv(archive: Archive, path: Path | str, dry_run: bool = False,
+               accept_dates: bool = False) -> ImportPlan:
     """Plan, and unless `dry_run`, apply a CSV file (all or nothing)."""
     plan = plan_import(archive, path)
     if not dry_run:
-        apply_plan(archive, plan)
+        apply_plan(archive, plan, accept_dates)
     return plan

@@ -1,12 +1,14 @@
 """Write-back book-keeping: per-catalog preferences and whether catalog and files agree.
 
-A photo's `file_state` (JSON) holds the size, mtime and SHA-256 of the photo file and of its
-sidecar as they were when the catalog and the files last agreed (import, write, re-read);
-`synced_at` holds the photo's `modified_at` of that moment, and the stamp a digest of the
-field values the files then held (`sync_log.values_digest`). From these, `photo_status`
-tells "in sync", "catalog newer" (values differ from the files' since: an edit undone is no
-difference), "file newer" (changed on disk since: size and mtime first, the hash only when
-they moved, so a touched file is still in sync), "conflict" (both) or "missing".
+A photo's `file_state` (JSON) holds the size, mtime and SHA-256 of the photo file and of each
+of its sidecars (`name.ext.xmp`, `name.xmp`) as they were when the catalog and the files last
+agreed (import, write, re-read), which sidecars showed other values than the one read
+(`"stale"`: a write brings them up to date, so such a photo is "catalog newer"), and a digest
+of the field values the files then held (`sync_log.values_digest`); `synced_at` holds the
+photo's `modified_at` of that moment. From these, `photo_status` tells "in sync", "catalog
+newer" (values differ from the files' since: an edit undone is no difference), "file newer"
+(changed on disk since: size and mtime first, the hash only when they moved, so a touched
+file is still in sync), "conflict" (both) or "missing".
 
 Files written or read before photoarchive kept exact dates in its own XMP namespace hold an
 approximate date ("1956~", "195X", a range) only at the precision photoshop:DateCreated
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 from photoarchive.catalog.models import Photo, Setting
 from photoarchive.errors import InvalidDate
 from photoarchive.media.dates import display_text
-from photoarchive.media.metadata import find_sidecar
+from photoarchive.media.metadata import read_metadata, sidecars
 from photoarchive.media.xmp import xmp_date
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
@@ -47,6 +49,8 @@ STATES = (IN_SYNC, CATALOG_NEWER, FILE_NEWER, CONFLICT, MISSING)
 CHUNK = 200
 #: In a file stamp: the files carry the exact date (photoarchive:DateEDTF, DateDisplay).
 DATES_KEY, DATES_EXACT = "dates", "edtf"
+#: In a file stamp: every sidecar's stamp, and the sidecars that disagreed with the one read.
+SIDECARS_KEY, STALE_KEY = "sidecars", "stale"
 
 
 # -- per-catalog preferences ---------------------------------------------------------------
@@ -89,14 +93,17 @@ def _stamp(path: Path, known_hash: str | None = None) -> dict[str, Any]:
     return {"size": st.st_size, "mtime": st.st_mtime, "hash": digest}
 
 
-def _sidecar_stamp(path: Path) -> dict[str, Any] | None:
-    sidecar = find_sidecar(path)
-    return None if sidecar is None else {"name": sidecar.name, **_stamp(sidecar)}
+def _sidecar_stamps(path: Path) -> dict[str, Any]:
+    """The stamps of every sidecar, and the names of those that show other values than
+    the one read (compared only when there are two: a rare case worth one more read)."""
+    found = sidecars(path)
+    stale = [s.name for s in read_metadata(path).stale_sidecars] if len(found) > 1 else []
+    return {SIDECARS_KEY: [{"name": s.name, **_stamp(s)} for s in found], STALE_KEY: stale}
 
 
 def stamp_files(path: Path, known_hash: str | None = None) -> dict[str, Any]:
-    """The current state of a photo file and its sidecar, for `Photo.file_state`."""
-    return {"file": _stamp(path, known_hash), "sidecar": _sidecar_stamp(path),
+    """The current state of a photo file and its sidecars, for `Photo.file_state`."""
+    return {"file": _stamp(path, known_hash), **_sidecar_stamps(path),
             DATES_KEY: DATES_EXACT}
 
 
@@ -106,7 +113,7 @@ def record_file_state(photo: Photo, path: str | Path, stamp: tuple[int, float, s
     `synced`, the catalog now holds what the files say. Called by the importer."""
     size, mtime, digest = stamp
     state = {"file": {"size": size, "mtime": mtime, "hash": digest},
-             "sidecar": _sidecar_stamp(Path(path)), DATES_KEY: DATES_EXACT}
+             **_sidecar_stamps(Path(path)), DATES_KEY: DATES_EXACT}
     if synced:
         state[VALUES_KEY] = values_digest(synced_values(photo))
     photo.file_state = json.dumps(state)
@@ -142,14 +149,61 @@ def _files_changed(photo: Photo, path: Path) -> list[str]:
     reasons = []
     if _changed(state["file"], path):
         reasons.append("the file changed")
-    if "sidecar" in state:
-        recorded = state["sidecar"]
-        sidecar = find_sidecar(path)
-        if recorded and (sidecar is None or sidecar.name != recorded["name"]):
-            reasons.append("the sidecar was removed or renamed")
-        elif sidecar is not None and _changed(recorded, sidecar):
-            reasons.append("the sidecar changed" if recorded else "a sidecar appeared")
+    if SIDECARS_KEY not in state and "sidecar" not in state:
+        return reasons
+    recorded = _recorded_sidecars(state)
+    on_disk = {s.name: s for s in sidecars(path)}
+    passed_over = _passed_over(state, on_disk)
+    for name in recorded.keys() - on_disk.keys():
+        reasons.append(f"the sidecar was removed or renamed ({name})")
+    for name, sidecar in on_disk.items():
+        if name not in recorded and name not in passed_over:
+            reasons.append(f"a sidecar appeared ({name})")
+        elif name in recorded and _changed(recorded[name], sidecar):
+            reasons.append(f"the sidecar changed ({name})")
     return reasons
+
+
+def _recorded_sidecars(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    if SIDECARS_KEY in state:
+        return {s["name"]: s for s in state[SIDECARS_KEY]}
+    old = state.get("sidecar")  # stamped by an earlier version: the one sidecar it read
+    return {old["name"]: old} if old else {}
+
+
+def _passed_over(state: dict[str, Any], on_disk: dict[str, Path]) -> list[str]:
+    """Sidecars an earlier version neither read nor wrote: it knew one sidecar per photo,
+    `name.ext.xmp` before `name.xmp`, so a `name.xmp` older than the `name.ext.xmp` it
+    stamped was there all along, holding values of before (not a change made since)."""
+    old = state.get("sidecar") if SIDECARS_KEY not in state else None
+    if not old:
+        return []
+    out = []
+    for name, sidecar in on_disk.items():
+        if name != old["name"]:
+            try:
+                if sidecar.stat().st_mtime <= old["mtime"]:
+                    out.append(name)
+            except OSError:
+                continue
+    return out
+
+
+def _stale_sidecars(photo: Photo, path: Path) -> str | None:
+    """Why a sidecar of the photo does not hold the catalog's values though nothing
+    changed since: it showed other values than the sidecar read when last stamped, or an
+    earlier version passed it over."""
+    state = json.loads(photo.file_state) if photo.file_state else {}
+    stale = state.get(STALE_KEY) or []
+    if stale:
+        return (f"{', '.join(stale)} shows other values than the catalog; write the "
+                "metadata to bring it up to date")
+    if state.get("sidecar") and SIDECARS_KEY not in state:
+        passed = _passed_over(state, {s.name: s for s in sidecars(path)})
+        if passed:
+            return (f"{', '.join(passed)} was not written by an earlier version (it wrote "
+                    f"{state['sidecar']['name']} only); write the metadata again")
+    return None
 
 
 def _date_not_in_files(photo: Photo) -> str | None:
@@ -212,7 +266,7 @@ def photo_status(photo: Photo) -> PhotoStatus:
     elif reasons:
         state = FILE_NEWER
     else:
-        lost = _date_not_in_files(photo)
+        lost = _date_not_in_files(photo) or _stale_sidecars(photo, path)
         state, reasons = (CATALOG_NEWER, [lost]) if lost else (IN_SYNC, reasons)
     return PhotoStatus(photo.id, photo.path, state, "; ".join(reasons))
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from photoarchive import cli, cli_writeback
 from photoarchive.cli import main
 from photoarchive.services import open_archive
 
@@ -19,23 +17,6 @@ OUTSIDE = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
  xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>
  <rdf:li xml:lang="x-default">Retitled elsewhere</rdf:li></rdf:Alt></dc:title>
  </rdf:Description></rdf:RDF></x:xmpmeta>"""
-
-
-@pytest.fixture(autouse=True)
-def wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until cli.py wires these commands itself, add them the way it will."""
-    if "write-metadata" in cli.COMMANDS:
-        return
-    build = cli.build_parser
-
-    def build_with_writeback() -> argparse.ArgumentParser:
-        parser = build()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        for name, handler in cli_writeback.add_parsers(sub).items():
-            monkeypatch.setitem(cli.COMMANDS, name, handler)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build_with_writeback)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

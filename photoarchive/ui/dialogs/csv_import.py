@@ -1,13 +1,23 @@
 """File → Import Metadata from CSV…: the per-field changes a spreadsheet would make, shown
-before anything is applied; a file with problems is refused with the rows named."""
+before anything is applied; a file with problems is refused with the rows named. Dates a
+spreadsheet program seems to have reformatted are applied only once the curator ticks
+"Import these dates as they are"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
+from photoarchive.services.csv_dates import HINT
 from photoarchive.services.export_csv import ImportPlan
 from photoarchive.ui.dialogs.diff_table import DiffRow, diff_table, left_out, make_table
 
@@ -38,6 +48,7 @@ class CsvImportDialog(QDialog):
         layout = QVBoxLayout(self)
         self.buttons = QDialogButtonBox(self)
         self.apply_button = None
+        self.accept_dates: QCheckBox | None = None
         if self.refused:
             n = len(plan.errors)
             layout.addWidget(_label(
@@ -59,7 +70,11 @@ class CsvImportDialog(QDialog):
             layout.addWidget(self.table, 1)
             warnings = _problem_rows(plan, False)
             if warnings:
-                layout.addWidget(_label("Warnings (what they name is left as it is):"))
+                layout.addWidget(_label(
+                    "Warnings (a date they name is applied only if you tick “Import these "
+                    "dates as they are”; anything else they name is left as it is):"
+                    if plan.reformatted_dates else
+                    "Warnings (what they name is left as it is):"))
                 self.warnings = make_table(("Row", "Column", "Warning"), warnings, wrap=True)
                 self.warnings.setMaximumHeight(140)
                 layout.addWidget(self.warnings)
@@ -68,7 +83,22 @@ class CsvImportDialog(QDialog):
                 QDialogButtonBox.ButtonRole.AcceptRole)
             self.apply_button.setDefault(True)
             self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+            if plan.reformatted_dates:
+                self._ask_about_dates(layout, plan)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(860, 480)
+
+    def _ask_about_dates(self, layout: QVBoxLayout, plan: ImportPlan) -> None:
+        """Apply stays off until the curator accepts the dates a spreadsheet rewrote."""
+        rows = len({p.row for p in plan.reformatted_dates})
+        layout.addWidget(_label(
+            f"{rows:,} row{'s' if rows != 1 else ''} have dates a spreadsheet program seems "
+            f"to have reformatted (see the warnings). Correct them ({HINT}), or import "
+            "them as they are."))
+        self.accept_dates = QCheckBox("Import these dates as they are", self)
+        layout.addWidget(self.accept_dates)
+        if self.apply_button is not None:
+            self.apply_button.setEnabled(False)
+            self.accept_dates.toggled.connect(self.apply_button.setEnabled)

@@ -96,8 +96,9 @@ class WriteDialog(QDialog):
         box.addWidget(self.all_radio)
         where = QGroupBox("Where", self)
         box = QVBoxLayout(where)
-        self.sidecar_radio = QRadioButton("XMP sidecars beside the photos (photo.jpg.xmp) — "
-                                          "the photos stay untouched")
+        self.sidecar_radio = QRadioButton("XMP sidecars beside the photos (photo.jpg.xmp, and "
+                                          "a photo.xmp already there) — the photos stay "
+                                          "untouched")
         self.embed_radio = QRadioButton("Into the photos themselves (XMP, Exif, IPTC) — the "
                                         "image data is not re-encoded")
         self.embed_radio.setToolTip("Formats that cannot hold metadata safely (HEIC, AVIF, "

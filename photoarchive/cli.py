@@ -197,6 +197,8 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
             print(f"  missing file: photo {photo_id}: {path}")
         for photo_id, path in report.missing_thumbnails:
             print(f"  missing thumbnail: photo {photo_id}: {path}")
+        for path in report.removed_leftovers:
+            print(f"  removed {path} (a temporary file left by an interrupted write)")
         print("No problems found." if report.ok else
               f"{len(report.integrity)} catalog problem(s), {len(report.missing_files)} missing "
               f"file(s), {len(report.missing_thumbnails)} missing thumbnail(s).")

@@ -103,8 +103,9 @@ def _embed_one_field(archive, library: list[Path], field: str, value: str):
 
 def _differences(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     keys = {k for k in set(old) | set(new) if not k.startswith(IGNORED_GROUPS)}
+    blank = ("", None)  # exiv2's XMP toolkit drops an empty value: the same "nothing"
     return {k: (old.get(k), new.get(k)) for k in sorted(keys)
-            if old.get(k) != new.get(k) and {old.get(k), new.get(k)} != {"", None}}
+            if old.get(k) != new.get(k) and not (old.get(k) in blank and new.get(k) in blank)}
 
 
 def _unexplained(changed: dict[str, tuple[Any, Any]], field: str) -> dict[str, Any]:

@@ -6,8 +6,17 @@ the original until the new file is proven good: the original is copied to a temp
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data
 is identical (for JPEG the compressed scan bytes, otherwise the decoded pixels) - and only
-then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF) and
-read-only files get a sidecar instead, with a message saying so.
+then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF),
+read-only files, files whose image data cannot be decoded (nothing to verify against) and
+Exif blocks exiv2 would damage get a sidecar instead, with a message saying so.
+
+An embedded write changes only what differs (docs/metadata.md): the fields whose catalog
+value differs from what the file says (`differences` of `expected_form` and `file_form`)
+are written to every carrier; the tags of the other fields are not touched, and the blocks
+whose tags did not change (Exif, IPTC, ICC) are put back byte for byte after exiv2 wrote
+(containers.py). A file that already holds every value is not rewritten. The temporary
+file is named and locked so that a kill's leftover can be recognised and removed by the
+next write of the photo (tempfiles.py).
 
 `expected_form` / `file_form` put catalog values and read-back values in one comparable
 shape, for verification here and for the re-read diff in the services. The date is

@@ -2,8 +2,9 @@
 
 `prepare` turns catalog values into what the standards can hold (creator lists, flat and
 hierarchical keywords, a date at its known precision, GPS text); `apply_fields` writes them
-into an `XmpData` that may hold anything else, replacing only the properties we manage and
-keeping every other one (another application's history, develop settings, unknown
+(all, or the fields named: an embedded write names those that differ) into an `XmpData`
+that may hold anything else, replacing only the properties of those fields - a property
+that already holds the value is left as it is - and keeping every other one (another application's history, develop settings, unknown
 namespaces, other entries of LocationShown, translations of a title).
 
 Decisions:

@@ -7,9 +7,9 @@ skipped (with the reason) only when exiftool is not installed.
 from __future__ import annotations
 
 import errno
-import re
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path

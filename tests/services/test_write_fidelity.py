@@ -62,7 +62,7 @@ def exiftool_json(files: list[Path], *options: str) -> dict[str, dict[str, Any]]
     # IPTC text is decoded as the block declares (1:90), else as Latin-1: the same text
     # before and after a write that converted a legacy block to UTF-8.
     done = subprocess.run([EXIFTOOL, "-j", "-a", *options, *map(str, files)],
-                          capture_output=True, timeout=600)
+                          capture_output=True, timeout=600, check=False)
     return {Path(d["SourceFile"]).name: d for d in json.loads(done.stdout)}
 
 

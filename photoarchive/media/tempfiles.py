@@ -26,11 +26,18 @@ try:
 except ImportError:  # Windows: an open file cannot be deleted there anyway
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MARK", "leftovers", "remove_leftovers", "targets_of", "temporary_beside"]
+__all__ = [
+    "MARK", "earlier_leftovers", "leftovers", "remove_leftovers", "targets_of",
+    "temporary_beside",
+]
 
 MARK = "photoarchive"
 #: `.{target}.photoarchive-XXXXXXXX.tmp`; mkstemp's random part is 8 of [a-z0-9_].
 _LEFTOVER = re.compile(rf"\.(?P<target>.+)\.{MARK}-[a-z0-9_]{{8}}\.tmp")
+#: What versions before this naming left: `.{stem}.XXXXXXXX.tmp{suffix}` (a photo) and
+#: `.{name}.xmp.XXXXXXXX.tmp` (a sidecar). Not provably ours: listed, never removed.
+_EARLIER = (re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]{8}\.tmp(?P<suffix>\.[^.]+)"),
+            re.compile(r"\.(?P<stem>.+\.xmp)\.[a-z0-9_]{8}\.tmp(?P<suffix>)"))
 
 
 def targets_of(photo: Path) -> set[str]:
@@ -82,6 +89,23 @@ def leftovers(folder: Path, targets: Collection[str]) -> list[Path]:
         match = _LEFTOVER.fullmatch(name)
         if match and match["target"] in targets:
             found.append(folder / name)
+    return found
+
+
+def earlier_leftovers(folder: Path, targets: Collection[str]) -> list[Path]:
+    """Files in `folder` named like the temporary files of earlier versions for one of
+    `targets`: very likely leftovers, but a user could have named a file so."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = []
+    for name in sorted(names):
+        for pattern in _EARLIER:
+            match = pattern.fullmatch(name)
+            if match and match["stem"] + match["suffix"] in targets:
+                found.append(folder / name)
+                break
     return found
 
 

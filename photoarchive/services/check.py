@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text, update
 
 from photoarchive.catalog.db import integrity_problems
 from photoarchive.catalog.models import Photo
-from photoarchive.media.tempfiles import remove_leftovers, targets_of
+from photoarchive.media.tempfiles import earlier_leftovers, remove_leftovers, targets_of
 from photoarchive.media.thumbnails import thumbnail_file
 from photoarchive.services.archive import Archive
 
@@ -30,6 +30,7 @@ class CheckReport:
     missing_thumbnails: list[tuple[int, str]] = field(default_factory=list)
     index_out_of_step: bool = False
     removed_leftovers: list[str] = field(default_factory=list)  # repaired: not a problem
+    earlier_leftovers: list[str] = field(default_factory=list)  # listed only: not provably ours
 
     @property
     def ok(self) -> bool:
@@ -43,6 +44,7 @@ class CheckReport:
             "missing_thumbnails": [{"id": i, "path": p} for i, p in self.missing_thumbnails],
             "index_out_of_step": self.index_out_of_step,
             "removed_leftovers": self.removed_leftovers,
+            "earlier_leftovers": self.earlier_leftovers,
         }
 
 
@@ -66,6 +68,7 @@ def check(archive: Archive) -> CheckReport:
             report.missing_thumbnails.append((photo_id, path))
     for folder, names in sorted(targets.items()):
         report.removed_leftovers += [str(p) for p in remove_leftovers(folder, names)]
+        report.earlier_leftovers += [str(p) for p in earlier_leftovers(folder, names)]
     with archive.session() as session:
         session.execute(update(Photo).values(missing=False).where(Photo.missing.is_(True)))
         for start in range(0, len(now_missing), 500):

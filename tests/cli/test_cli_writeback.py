@@ -179,5 +179,9 @@ def test_check_removes_and_lists_what_interrupted_writes_left(capsys, setup) -> 
         assert not path.exists()
         assert f"removed {path} (a temporary file left by an interrupted write)" in out
     assert all(path.exists() for path in theirs)
+    earlier = folder / ".IPTC.k2x9a0_q.tmp.jpg"  # how earlier versions named them
+    earlier.write_bytes(b"half a photo")
     code, out, _ = run(capsys, "--catalog", cat, "check", "--json")
-    assert json.loads(out)["removed_leftovers"] == []
+    report = json.loads(out)
+    assert report["removed_leftovers"] == [] and report["earlier_leftovers"] == [str(earlier)]
+    assert earlier.exists()

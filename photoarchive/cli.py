@@ -220,6 +220,11 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
             print(f"  missing file: photo {photo_id}: {path}")
         for photo_id, path in report.missing_thumbnails:
             print(f"  missing thumbnail: photo {photo_id}: {path}")
+        for path in report.removed_leftovers:
+            print(f"  removed {path} (a temporary file left by an interrupted write)")
+        for path in report.earlier_leftovers:
+            print(f"  not removed: {path} looks like a temporary file an earlier version left "
+                  "(delete it if you did not make it)")
         print("No problems found." if report.ok else
               f"{len(report.integrity)} catalog problem(s), {len(report.missing_files)} missing "
               f"file(s), {len(report.missing_thumbnails)} missing thumbnail(s).")

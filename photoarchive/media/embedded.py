@@ -41,6 +41,7 @@ _EXIF_KEYS = frozenset({
     "Exif.Photo.DateTimeOriginal", "Exif.Photo.OffsetTimeOriginal",
     "Exif.GPSInfo.GPSLatitude", "Exif.GPSInfo.GPSLatitudeRef",
     "Exif.GPSInfo.GPSLongitude", "Exif.GPSInfo.GPSLongitudeRef",
+    *(f"Exif.Image.XP{name}" for name in ("Title", "Comment", "Subject", "Author", "Keywords")),
 })
 _EXIF_SPLIT_NUL = {"Exif.Image.Copyright"}  # "photographer\0editor" (Exif 2.3, 4.6.5)
 
@@ -105,6 +106,9 @@ def _exif_value(datum: exiv2.Exifdatum) -> ExifValue | None:
         return tuple((int(num), int(den)) for num, den in datum.value())
     if type_name in ("Short", "Long", "SShort", "SLong"):
         return tuple(int(number) for number in datum.value())
+    if key.startswith("Exif.Image.XP"):  # Windows' tags: UCS-2 text in bytes
+        raw = bytes(datum.value().data())
+        return raw.decode("utf-16-le", "replace").split("\x00", 1)[0]
     if type_name in ("Byte", "SByte"):
         return tuple(int(datum.toInt64(i)) for i in range(datum.count()))
     return None

@@ -194,6 +194,17 @@ def _first(*candidates: Callable[[], FieldValue]) -> FieldValue:
     return None
 
 
+def _xp(src: _Source, name: str) -> str | None:
+    """Windows' own copy of a field (Exif XPTitle, XPComment, XPSubject, XPAuthor,
+    XPKeywords): the last fallback of title, caption, creator and keywords, for files whose
+    only copy is there (written by Windows Explorer). Writing removes them (iim_exif.py)."""
+    return src.exif(f"Exif.Image.XP{name}")
+
+
+def _xp_list(src: _Source, name: str) -> list[str]:
+    return src._items((_xp(src, name) or "").split(";"))
+
+
 def _keywords(src: _Source, iptc_first: bool) -> list[str]:
     hierarchy = src.xmp_list("Xmp.lr.hierarchicalSubject")
     flat = src.xmp_list("Xmp.dc.subject")
@@ -201,7 +212,7 @@ def _keywords(src: _Source, iptc_first: bool) -> list[str]:
     from_xmp = hierarchy + [k for k in flat if k not in parts and k not in hierarchy]
     from_iptc = src.iptc_list("Iptc.Application2.Keywords")
     order = (from_iptc, from_xmp) if iptc_first else (from_xmp, from_iptc)
-    return next((lst for lst in order if lst), [])
+    return next((lst for lst in (*order, _xp_list(src, "Keywords")) if lst), [])
 
 
 def _creator(src: _Source, iptc_first: bool) -> str | None:
@@ -217,14 +228,15 @@ def _creator(src: _Source, iptc_first: bool) -> str | None:
             if len(names_list) > len(names) and all(n in names_list for n in names):
                 return "; ".join(names_list)
         return "; ".join(names)
-    return next(("; ".join(lst) for lst in lists if lst), None)
+    return next(("; ".join(lst) for lst in (*lists, _xp_list(src, "Author")) if lst), None)
 
 
 def _caption(src: _Source, iptc_first: bool) -> str | None:
     sources = [src.xmp("Xmp.dc.description"), src.iptc("Iptc.Application2.Caption")]
     if iptc_first:
         sources.reverse()
-    for text in (src.exif("Exif.Image.ImageDescription"), *sources):
+    for text in (src.exif("Exif.Image.ImageDescription"), *sources, _xp(src, "Comment"),
+                 _xp(src, "Subject")):
         if text and not is_boilerplate_caption(text):
             return text
     return None
@@ -260,7 +272,7 @@ def _fields(src: _Source, iptc_first: bool) -> dict[str, FieldValue]:
 
     app = "Iptc.Application2."
     return {
-        "title": _first(*xi("Xmp.dc.title", app + "ObjectName")),
+        "title": _first(*xi("Xmp.dc.title", app + "ObjectName"), lambda: _xp(src, "Title")),
         "headline": _first(*xi("Xmp.photoshop.Headline", app + "Headline")),
         "caption": _caption(src, iptc_first),
         "alt_text": x("Xmp.iptc.AltTextAccessibility"),

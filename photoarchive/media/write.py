@@ -7,8 +7,17 @@ the original until the new file is proven good: the original is copied to a temp
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data
 is identical (for JPEG the compressed scan bytes, otherwise the decoded pixels) - and only
-then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF) and
-read-only files get a sidecar instead, with a message saying so.
+then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF),
+read-only files, files whose image data cannot be decoded (nothing to verify against) and
+Exif blocks exiv2 would damage get a sidecar instead, with a message saying so.
+
+An embedded write changes only what differs (docs/metadata.md): the fields whose catalog
+value differs from what the file says (`differences` of `expected_form` and `file_form`)
+are written to every carrier; the tags of the other fields are not touched, and the blocks
+whose tags did not change (Exif, IPTC, ICC) are put back byte for byte after exiv2 wrote
+(containers.py). A file that already holds every value is not rewritten. The temporary
+file is named and locked so that a kill's leftover can be recognised and removed by the
+next write of the photo (tempfiles.py).
 
 `expected_form` / `file_form` put catalog values and read-back values in one comparable
 shape, for verification here and for the re-read diff in the services. The date is
@@ -22,8 +31,8 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +43,11 @@ from PIL import ImageSequence
 
 from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media import xmp
+from photoarchive.media.containers import block_size, jfif_density, restore_untouched
 from photoarchive.media.dates import display_text
 from photoarchive.media.decode import open_image
-from photoarchive.media.iim_exif import apply_exif, apply_iptc, fix_iptc_digest
+from photoarchive.media.derivatives import new_file_mode
+from photoarchive.media.iim_exif import ExifContext, apply_exif, apply_iptc, fix_iptc_digest
 from photoarchive.media.metadata import (
     MAX_SIDECAR_BYTES,
     FileMetadata,
@@ -44,6 +55,7 @@ from photoarchive.media.metadata import (
     shared_sidecar,
     sidecars,
 )
+from photoarchive.media.tempfiles import remove_leftovers, targets_of, temporary_beside
 
 __all__ = [
     "Mode", "WriteFailed", "WriteOptions", "WriteResult", "differences", "expected_form",
@@ -224,10 +236,8 @@ def _load_sidecar(source: Path | None) -> exiv2.XmpData:
 
 
 def _replace_atomically(target: Path, content: bytes, mode_from: Path | None) -> None:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    with temporary_beside(target) as tmp:
+        with open(tmp, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
@@ -235,13 +245,10 @@ def _replace_atomically(target: Path, content: bytes, mode_from: Path | None) ->
             with contextlib.suppress(OSError):
                 os.chmod(tmp, mode_from.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the sidecar from other users
+            os.chmod(tmp, new_file_mode())  # not mkstemp's 0600: a new sidecar follows the umask
         if tmp.read_bytes() != content:
             raise WriteFailed(f"{target.name}: the written sidecar did not read back intact")
         _replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def _replace(tmp: Path, target: Path) -> None:
@@ -300,16 +307,26 @@ def _write_sidecars(path: Path, p: xmp.Prepared, messages: list[str]) -> list[Pa
 
 
 # -- embedded ---------------------------------------------------------------------------------
-def _scan_bytes(path: Path) -> bytes | None:
-    """A JPEG's compressed image data, from the first SOS marker to the last EOI."""
-    data = path.read_bytes()
+class _Unsafe(Exception):
+    """Embedding into this file cannot be done faithfully; the reason is the message."""
+
+
+#: How much of an Exif block exiv2 may drop beyond our own changes (bytes, and a share of
+#: the block): alignment, padding, a malformed entry it repairs.
+EXIF_SLACK = (512, 0.10)
+
+
+def _scan_bytes(data: bytes) -> bytes | None:
+    """A JPEG's compressed image data: from the first SOS marker to the last EOI (or to the
+    end of a file cut short); None when it is not a JPEG or has no scan."""
     if not data.startswith(b"\xff\xd8"):
         return None
     pos = 2
     while pos + 4 <= len(data) and data[pos] == 0xFF:
         marker = data[pos + 1]
         if marker == 0xDA:
-            return data[pos:data.rindex(b"\xff\xd9") + 2]
+            end = data.rfind(b"\xff\xd9")
+            return data[pos:end + 2 if end > pos else len(data)]
         if marker == 0xFF:
             pos += 1
             continue
@@ -330,14 +347,17 @@ def _pixels_digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _verify(original: Path, written: Path, p: xmp.Prepared) -> None:
-    scan = _scan_bytes(original)
-    if scan is not None:
-        same = scan == _scan_bytes(written)
-    else:
-        before = _pixels_digest(original)
-        same = before is None or before == _pixels_digest(written)
-    if not same:
+def _image_data(path: Path) -> tuple[str, bytes | str | None]:
+    """What must not change: a JPEG's scan bytes, else the decoded pixels' digest."""
+    scan = _scan_bytes(path.read_bytes())
+    return ("scan", scan) if scan is not None else ("pixels", _pixels_digest(path))
+
+
+def _verify(original: Path, written: Path, image_data: tuple[str, bytes | str | None],
+            p: xmp.Prepared) -> None:
+    kind, before = image_data
+    after = _scan_bytes(written.read_bytes()) if kind == "scan" else _pixels_digest(written)
+    if before != after:
         raise WriteFailed(f"{original.name}: writing would have changed the image data; "
                           "the file was left unchanged")
     wrong = differences(expected_form(p), file_form(read_metadata(written)))
@@ -346,50 +366,111 @@ def _verify(original: Path, written: Path, p: xmp.Prepared) -> None:
                           "written; the file was left unchanged")
 
 
-def _write_into(tmp: Path, p: xmp.Prepared, options: WriteOptions) -> list[str]:
+def _exiv2_snapshot(data: Any) -> list[tuple[str, str]]:
+    return [(d.key(), d.toString()) for d in data]
+
+
+def _exif_context(image: exiv2.Image, original: bytes) -> ExifContext:
+    jpeg = original.startswith(b"\xff\xd8")
+    return ExifContext(jpeg=jpeg, width=image.pixelWidth(), height=image.pixelHeight(),
+                       density=jfif_density(original) if jpeg else None,
+                       has_icc=bool(image.iccProfileDefined()))
+
+
+def _exif_bytes(exif: exiv2.ExifData) -> int:
+    """What exiv2 knows of an Exif block: its values' bytes and 12 per directory entry."""
+    return sum(d.size() + 12 for d in exif)
+
+
+def _check_exif_kept(original: Path, tmp: Path, change: int) -> None:
+    """Refuse a rewritten Exif block that lost more than our `change` accounts for: exiv2
+    drops what it does not understand (maker-note sub-directories, preview images, broken
+    entries) when it has to rebuild the block."""
+    before = block_size(original.read_bytes(), "exif")
+    after = block_size(tmp.read_bytes(), "exif")
+    if not before or after is None:
+        return
+    lost = before + change - after
+    if lost > EXIF_SLACK[0] + EXIF_SLACK[1] * before:
+        raise _Unsafe(f"exiv2 would drop {lost:,} bytes of its Exif data that it does not "
+                      "understand (maker-note data or a preview image)")
+
+
+def _write_into(original: Path, tmp: Path, p: xmp.Prepared, options: WriteOptions,
+                fields: set[str]) -> list[str]:
+    """Write `fields` into `tmp`, a fresh copy of `original`: the tags of other fields, and
+    the blocks (Exif, IPTC, ICC) whose tags did not change, stay byte for byte."""
     messages: list[str] = []
+    untouched = {"exif", "iptc", "icc"}
+    exif_change = 0
     with xmp.exiv2_log(messages):
         image = exiv2.ImageFactory.open(str(tmp))
         image.readMetadata()
         data = image.xmpData()
-        xmp.apply_fields(data, p)
+        xmp.apply_fields(data, p, fields=fields)
         image.setXmpData(data)
         if image.checkMode(exiv2.MetadataId.mdExif) == exiv2.AccessMode.amReadWrite:
             exif = image.exifData()
-            messages.extend(apply_exif(exif, p))
-            image.setExifData(exif)
+            before, size = _exiv2_snapshot(exif), _exif_bytes(exif)
+            ctx = _exif_context(image, original.read_bytes())
+            messages.extend(apply_exif(exif, p, fields, ctx))
+            if _exiv2_snapshot(exif) != before:
+                image.setExifData(exif)
+                untouched.discard("exif")
+                exif_change = _exif_bytes(exif) - size
         iptc = image.iptcData()
         iptc_ok = image.checkMode(exiv2.MetadataId.mdIptc) == exiv2.AccessMode.amReadWrite
         if iptc_ok and (iptc.count() or options.embed_iptc):
-            apply_iptc(iptc, p)
-            image.setIptcData(iptc)
+            before = _exiv2_snapshot(iptc)
+            apply_iptc(iptc, p, fields if iptc.count() else None)  # a new block: complete
+            if _exiv2_snapshot(iptc) != before:
+                image.setIptcData(iptc)
+                untouched.discard("iptc")
         image.writeMetadata()
-    fix_iptc_digest(tmp)
+    restore_untouched(original, tmp, untouched)
+    if "exif" not in untouched:
+        _check_exif_kept(original, tmp, exif_change)
+    if "iptc" not in untouched:
+        fix_iptc_digest(tmp)
     return messages
 
 
+def _copy_into(source: Path, target: Path) -> None:
+    with open(target, "wb") as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
 def _write_embedded(path: Path, p: xmp.Prepared, options: WriteOptions) -> list[str]:
+    """Write into the file the fields whose values differ from what it holds (nothing at
+    all when none does); see the module doc."""
     before = path.stat()
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
-                                suffix=f".tmp{path.suffix}")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            while chunk := src.read(1 << 20):
-                out.write(chunk)
+    with temporary_beside(path) as tmp:
+        _copy_into(path, tmp)
         os.chmod(tmp, before.st_mode & 0o7777)
+        expected = expected_form(p)
+        fields = set(differences(expected, file_form(read_metadata(tmp))))
+        if not fields:
+            return []
+        image_data = _image_data(path)
+        if image_data[1] is None:
+            raise _Unsafe("its image data cannot be decoded, so a write into it could not "
+                          "be verified")
         try:
-            messages = _write_into(tmp, p, options)
+            messages = _write_into(path, tmp, p, options, fields)
+            # Making a stale IPTC digest current gives XMP precedence again: a field whose
+            # XMP said something else than the IPTC that was read is written too.
+            flipped = set(differences(expected, file_form(read_metadata(tmp)))) - fields
+            if flipped:
+                fields |= flipped
+                _copy_into(path, tmp)
+                messages = _write_into(path, tmp, p, options, fields)
         except exiv2.Exiv2Error as exc:
             raise WriteFailed(f"{path.name}: exiv2 could not write the metadata ({exc}); "
                               "the file was left unchanged") from exc
-        _verify(path, tmp, p)
+        _verify(path, tmp, image_data, p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         _replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     if options.keep_file_times:
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     return messages
@@ -411,14 +492,24 @@ def write_file(path: Path, values: Mapping[str, Any], mode: Mode,
         raise WriteFailed(f"{path.name}: cannot be written ({reason})") from exc
 
 
+def _cleanup(path: Path) -> list[str]:
+    """Remove what an interrupted write of this photo left beside it (see tempfiles)."""
+    return [f"removed {leftover.name}, left by an interrupted write"
+            for leftover in remove_leftovers(path.parent, targets_of(path))]
+
+
 def _write_file(path: Path, p: xmp.Prepared, mode: Mode, options: WriteOptions) -> WriteResult:
     _check_folder(path)
-    result = WriteResult(mode=mode)
+    result = WriteResult(mode=mode, messages=_cleanup(path))
     if mode == "embed":
         blocker = _embed_blocker(path)
         if blocker is None:
-            result.messages.extend(_write_embedded(path, p, options))
-            result.written.append(path)
+            try:
+                result.messages.extend(_write_embedded(path, p, options))
+                result.written.append(path)
+            except _Unsafe as exc:
+                blocker = str(exc)
+        if blocker is None:
             if not sidecars(path):
                 return result
             result.messages.append("the existing sidecar was updated too (it overrides "

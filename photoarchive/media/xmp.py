@@ -2,8 +2,9 @@
 
 `prepare` turns catalog values into what the standards can hold (creator lists, flat and
 hierarchical keywords, a date at its known precision, GPS text); `apply_fields` writes them
-into an `XmpData` that may hold anything else, replacing only the properties we manage and
-keeping every other one (another application's history, develop settings, unknown
+(all, or the fields named: an embedded write names those that differ) into an `XmpData`
+that may hold anything else, replacing only the properties of those fields - a property
+that already holds the value is left as it is - and keeping every other one (another application's history, develop settings, unknown
 namespaces, other entries of LocationShown, translations of a title).
 
 Decisions:
@@ -28,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -301,12 +302,26 @@ def _erase(data: exiv2.XmpData, key: str) -> None:
 
 
 def _set_text(data: exiv2.XmpData, key: str, text: str | None) -> None:
+    found = data.findKey(exiv2.XmpKey(key))
+    if (text and found != data.end() and type(found.value()) is exiv2.XmpTextValue
+            and not _has_children(data, key) and found.toString() == text):
+        return  # already so: the property and its qualifiers stay as they are
     _erase(data, key)
     if text:
         data[key] = exiv2.XmpTextValue(text)
 
 
+def _has_children(data: exiv2.XmpData, key: str) -> bool:
+    return any(k.startswith((key + "[", key + "/")) for k in _keys(data))
+
+
 def _set_array(data: exiv2.XmpData, key: str, items: list[str], kind: exiv2.TypeId) -> None:
+    found = data.findKey(exiv2.XmpKey(key))
+    if items and found != data.end() and isinstance(found.value(), exiv2.XmpArrayValue):
+        value = found.value()
+        current = [value.toString(i) for i in range(value.count())]
+        if found.typeId() == kind and current == items:
+            return
     _erase(data, key)
     if items:
         value = exiv2.XmpArrayValue(kind)
@@ -320,6 +335,8 @@ def _set_lang_alt(data: exiv2.XmpData, key: str, text: str | None) -> None:
     found = data.findKey(exiv2.XmpKey(key))
     if found != data.end() and isinstance(found.value(), exiv2.LangAltValue):
         old = dict(found.value())
+    if text and old.get("x-default") == text:
+        return
     _erase(data, key)
     if not text:
         return
@@ -337,12 +354,16 @@ def _container(data: exiv2.XmpData, key: str, array: bool) -> None:
     data.add(exiv2.XmpKey(key), value)
 
 
-def _set_location_shown(data: exiv2.XmpData, text: Mapping[str, str | None]) -> None:
+def _set_location_shown(data: exiv2.XmpData, text: Mapping[str, str | None],
+                        names: Collection[str]) -> None:
     """Our location is the first LocationShown entry; its other members and the other
-    entries stay."""
+    entries stay. Only the members of `names` (catalog fields) are written."""
     first = f"{LOCATION_SHOWN}[1]"
     keys = _keys(data)
-    wanted = {member: text.get(name) for name, member in _SHOWN_MEMBERS.items()}
+    wanted = {member: text.get(name) for name, member in _SHOWN_MEMBERS.items()
+              if name in names}
+    if not wanted:
+        return
     if LOCATION_SHOWN not in keys:
         if not any(wanted.values()):
             return
@@ -351,10 +372,11 @@ def _set_location_shown(data: exiv2.XmpData, text: Mapping[str, str | None]) -> 
         _container(data, first, array=False)
     prefix = _ext_prefix()
     for member, value in wanted.items():
-        for key in keys:
-            rest = key[len(first) + 1:] if key.startswith(first + "/") else ""
-            if rest and "/" not in rest and "[" not in rest and rest.split(":")[-1] == member:
-                _erase(data, key)
+        members = [key for key in keys if _is_member(key, first, member)]
+        if value and [data.findKey(exiv2.XmpKey(k)).toString() for k in members] == [value]:
+            continue
+        for key in members:
+            _erase(data, key)
         if value:
             data[f"{first}/{prefix}:{member}"] = exiv2.XmpTextValue(value)
     remaining = [k for k in _keys(data) if k.startswith(LOCATION_SHOWN + "[")]
@@ -362,29 +384,49 @@ def _set_location_shown(data: exiv2.XmpData, text: Mapping[str, str | None]) -> 
         _erase(data, LOCATION_SHOWN)
 
 
-def apply_fields(data: exiv2.XmpData, p: Prepared, *, sidecar: bool = False) -> None:
-    """Write our fields into `data`, replacing only the properties we manage. In a sidecar
-    the rating is written even when 0, so that it overrides the file's own."""
+def _is_member(key: str, first: str, member: str) -> bool:
+    rest = key[len(first) + 1:] if key.startswith(first + "/") else ""
+    return bool(rest) and "/" not in rest and "[" not in rest and rest.split(":")[-1] == member
+
+
+def apply_fields(data: exiv2.XmpData, p: Prepared, *, sidecar: bool = False,
+                 fields: Collection[str] | None = None) -> None:
+    """Write our fields into `data`, replacing only the properties we manage: those of
+    `fields` (names of write.expected_form; None: every field). In a sidecar the rating is
+    written even when 0, so that it overrides the file's own."""
+    def wanted(name: str) -> bool:
+        return fields is None or name in fields
+
     for name, key in TEXT_KEYS.items():
-        _set_text(data, key, p.text.get(name))
+        if wanted(name):
+            _set_text(data, key, p.text.get(name))
     for name, key in LANG_ALT_KEYS.items():
-        _set_lang_alt(data, key, p.text.get(name))
-    _set_location_shown(data, p.text)
-    _set_array(data, "Xmp.dc.creator", p.creators, exiv2.TypeId.xmpSeq)
-    _set_array(data, "Xmp.dc.subject", p.flat_keywords, exiv2.TypeId.xmpBag)
-    _set_array(data, "Xmp.lr.hierarchicalSubject", p.keywords if p.hierarchical else [],
-               exiv2.TypeId.xmpBag)
-    _set_array(data, "Xmp.iptcExt.PersonInImage", p.people, exiv2.TypeId.xmpBag)
-    _set_text(data, "Xmp.photoshop.DateCreated", p.date)
-    _set_text(data, DATE_EDTF, p.edtf)
-    _set_text(data, DATE_DISPLAY, p.display)
-    found = data.findKey(exiv2.XmpKey("Xmp.exif.DateTimeOriginal"))
-    if found != data.end() and not (p.exact_day and found.toString().startswith(p.exact_day)):
-        _erase(data, "Xmp.exif.DateTimeOriginal")  # it would contradict the date we write
-    _set_text(data, "Xmp.xmp.Rating", str(p.rating) if p.rating or sidecar else None)
-    lat = gps_text(p.position[0], "N", "S") if p.position else None
-    lon = gps_text(p.position[1], "E", "W") if p.position else None
-    _set_text(data, "Xmp.exif.GPSLatitude", lat)
-    _set_text(data, "Xmp.exif.GPSLongitude", lon)
+        if wanted(name):
+            _set_lang_alt(data, key, p.text.get(name))
+    _set_location_shown(data, p.text, [n for n in _SHOWN_MEMBERS if wanted(n)])
+    if wanted("creator"):
+        _set_array(data, "Xmp.dc.creator", p.creators, exiv2.TypeId.xmpSeq)
+    if wanted("keywords"):
+        _set_array(data, "Xmp.dc.subject", p.flat_keywords, exiv2.TypeId.xmpBag)
+        _set_array(data, "Xmp.lr.hierarchicalSubject", p.keywords if p.hierarchical else [],
+                   exiv2.TypeId.xmpBag)
+    if wanted("people"):
+        _set_array(data, "Xmp.iptcExt.PersonInImage", p.people, exiv2.TypeId.xmpBag)
+    if wanted("date"):
+        _set_text(data, "Xmp.photoshop.DateCreated", p.date)
+        found = data.findKey(exiv2.XmpKey("Xmp.exif.DateTimeOriginal"))
+        if found != data.end() and not (p.exact_day
+                                         and found.toString().startswith(p.exact_day)):
+            _erase(data, "Xmp.exif.DateTimeOriginal")  # it would contradict the date we write
+    if wanted("date") or wanted("date_display"):  # the display text is read only with it
+        _set_text(data, DATE_EDTF, p.edtf)
+        _set_text(data, DATE_DISPLAY, p.display)
+    if wanted("rating"):
+        _set_text(data, "Xmp.xmp.Rating", str(p.rating) if p.rating or sidecar else None)
+    if wanted("position"):
+        lat = gps_text(p.position[0], "N", "S") if p.position else None
+        lon = gps_text(p.position[1], "E", "W") if p.position else None
+        _set_text(data, "Xmp.exif.GPSLatitude", lat)
+        _set_text(data, "Xmp.exif.GPSLongitude", lon)
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     _set_text(data, "Xmp.xmp.MetadataDate", stamp)

@@ -1,14 +1,21 @@
-"""`photoarchive check`: is the catalog sound, are the photos where it says, thumbnails made."""
+"""`photoarchive check`: is the catalog sound, are the photos where it says, thumbnails made.
+
+It also removes what interrupted writes left beside the photos (hidden temporary files of
+ours, see media.tempfiles) and lists each file it removed.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select, text, update
 
 from photoarchive.catalog.db import integrity_problems
 from photoarchive.catalog.models import Photo
+from photoarchive.media.tempfiles import earlier_leftovers, remove_leftovers, targets_of
 from photoarchive.media.thumbnails import thumbnail_file
 from photoarchive.services.archive import Archive
 
@@ -22,6 +29,8 @@ class CheckReport:
     missing_files: list[tuple[int, str]] = field(default_factory=list)
     missing_thumbnails: list[tuple[int, str]] = field(default_factory=list)
     index_out_of_step: bool = False
+    removed_leftovers: list[str] = field(default_factory=list)  # repaired: not a problem
+    earlier_leftovers: list[str] = field(default_factory=list)  # listed only: not provably ours
 
     @property
     def ok(self) -> bool:
@@ -34,6 +43,8 @@ class CheckReport:
             "missing_files": [{"id": i, "path": p} for i, p in self.missing_files],
             "missing_thumbnails": [{"id": i, "path": p} for i, p in self.missing_thumbnails],
             "index_out_of_step": self.index_out_of_step,
+            "removed_leftovers": self.removed_leftovers,
+            "earlier_leftovers": self.earlier_leftovers,
         }
 
 
@@ -47,12 +58,17 @@ def check(archive: Archive) -> CheckReport:
             select(func.count()).select_from(Photo)) or 0)
     report.photos = len(rows)
     now_missing: list[int] = []
+    targets: dict[Path, set[str]] = defaultdict(set)
     for photo_id, path, content_hash in rows:
+        targets[Path(path).parent] |= targets_of(Path(path))
         if not os.path.exists(path):
             report.missing_files.append((photo_id, path))
             now_missing.append(photo_id)
         elif not thumbnail_file(archive.thumbnail_dir, content_hash).exists():
             report.missing_thumbnails.append((photo_id, path))
+    for folder, names in sorted(targets.items()):
+        report.removed_leftovers += [str(p) for p in remove_leftovers(folder, names)]
+        report.earlier_leftovers += [str(p) for p in earlier_leftovers(folder, names)]
     with archive.session() as session:
         session.execute(update(Photo).values(missing=False).where(Photo.missing.is_(True)))
         for start in range(0, len(now_missing), 500):

@@ -118,3 +118,70 @@ def test_embed_into_read_only_files_counts_the_sidecars(capsys, setup) -> None:
                                     "sidecars instead for 1 (their files cannot be written); "
                                     "0 skipped, 0 failed.")
     assert (folder / "PNG.png.xmp").is_file() and not (folder / "IPTC.jpg.xmp").exists()
+
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed "
+                                    "(Debian: libimage-exiftool-perl)")
+
+
+def _exiftool(path: Path, *options: str) -> dict:
+    import subprocess
+
+    done = subprocess.run([EXIFTOOL, "-j", "-G1", *options, str(path)], capture_output=True,
+                          check=True, timeout=60)
+    return json.loads(done.stdout)[0]
+
+
+@needs_exiftool
+def test_a_title_write_keeps_photo_mechanics_time_created(capsys, tmp_path: Path,
+                                                          corpus_dir: Path) -> None:
+    """Issue 11 #3: `edit --set title` then `write-metadata --embed` kept IPTC 2:55 but
+    erased 2:60 TimeCreated, which Photo Mechanic writes with every caption."""
+    import subprocess
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    cameras = {"Canon_40D.jpg": "2008:05:30", "Nikon_D70.jpg": "2008:03:15"}
+    for n, (name, day) in enumerate(cameras.items(), 1):  # Exif DateTimeOriginal, no offset
+        photo = folder / f"pm{n}.jpg"
+        shutil.copyfile(corpus_dir / name, photo)
+        subprocess.run([EXIFTOOL, "-q", "-overwrite_original", f"-IPTC:ObjectName=Old {n}",
+                        f"-IPTC:DateCreated={day}", "-IPTC:TimeCreated=14:30:00+01:00",
+                        "-IPTC:By-line=Photo Mechanic user", str(photo)], check=True)
+    cat = str(tmp_path / "pm.sqlite")
+    assert run(capsys, "--catalog", cat, "import", str(folder), "--workers", "1")[0] == 0
+    assert run(capsys, "--catalog", cat, "edit", "1", "2", "--set", f"title={HU}")[0] == 0
+    code, out, err = run(capsys, "--catalog", cat, "write-metadata", "--embed")
+    assert code == 0, out + err
+    for n, day in enumerate(cameras.values(), 1):
+        tags = _exiftool(folder / f"pm{n}.jpg")
+        assert tags["XMP-dc:Title"] == HU
+        assert (tags["IPTC:DateCreated"], tags["IPTC:TimeCreated"]) == (day, "14:30:00+01:00")
+        assert tags["IPTC:By-line"] == "Photo Mechanic user"
+    assert run(capsys, "--catalog", cat, "status")[1].strip() == "2 in sync."
+
+
+def test_check_removes_and_lists_what_interrupted_writes_left(capsys, setup) -> None:
+    """Issue 11 #12: leftovers of ours go, a user's look-alike files stay."""
+    cat, folder, _ids = setup
+    ours = [folder / ".IPTC.jpg.photoarchive-k2x9a0_q.tmp",
+            folder / ".PNG.png.xmp.photoarchive-abcdefgh.tmp"]
+    theirs = [folder / ".IPTC.jpg.k2x9a0_q.tmp.jpg",  # an older naming: not provably ours
+              folder / "IPTC.jpg.photoarchive-k2x9a0_q.tmp",  # not hidden
+              folder / ".other.jpg.photoarchive-k2x9a0_q.tmp",  # no such photo
+              folder / ".IPTC.jpg.photoarchive-k2x9.tmp"]  # not our random part
+    for path in ours + theirs:
+        path.write_bytes(b"half a photo")
+    code, out, _ = run(capsys, "--catalog", cat, "check")
+    assert code == 0, out
+    for path in ours:
+        assert not path.exists()
+        assert f"removed {path} (a temporary file left by an interrupted write)" in out
+    assert all(path.exists() for path in theirs)
+    earlier = folder / ".IPTC.k2x9a0_q.tmp.jpg"  # how earlier versions named them
+    earlier.write_bytes(b"half a photo")
+    code, out, _ = run(capsys, "--catalog", cat, "check", "--json")
+    report = json.loads(out)
+    assert report["removed_leftovers"] == [] and report["earlier_leftovers"] == [str(earlier)]
+    assert earlier.exists()

@@ -9,6 +9,7 @@ This module imports Qt only when the window is really wanted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -59,12 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
         else:
             code = cli.main(_catalog_args(args))
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 print("\nThe photoarchive window needs a display (no DISPLAY or "
                       "WAYLAND_DISPLAY is set). Use the commands above, or run it in a "
                       "desktop session.")
-            except BrokenPipeError:
-                pass
             return code
     from photoarchive.app import main as app_main
 

@@ -8,7 +8,7 @@ per field, named as in the CLI and CSV. Keywords and people are their own tables
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -181,7 +181,7 @@ class Photo(Base):
     memberships: Mapped[list[CollectionMember]] = relationship(
         back_populates="photo", cascade="all, delete-orphan", lazy="selectin")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy)
 
 
 # Search and sort indexes (migration 0004): exactly the date order's expressions, so all

@@ -353,7 +353,7 @@ def sorted_select(query: str, date_bounds: DateBounds,
     if not parsed.is_empty():
         condition = photo_filter(parsed, date_bounds)
         held = {"id"} | _photo_columns(*order)
-        if Filter("missing", "caption") in parsed.filters and _DATE_KEYS <= held:
+        if Filter("missing", "caption") in parsed.filters and held >= _DATE_KEYS:
             held.add("caption")
         if not _photo_columns(condition) <= held:
             condition = Photo.id.in_(select(Photo.id).where(condition))

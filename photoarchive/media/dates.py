@@ -286,7 +286,8 @@ def display_text(edtf: str) -> str:
 
 
 def query_bounds(text: str) -> tuple[date, date]:
-    """Inclusive (earliest, latest) for a search filter: any date, or ``A..B`` / ``A..`` / ``..B``."""
+    """Inclusive (earliest, latest) for a search filter: any date, or ``A..B`` / ``A..`` /
+    ``..B``."""
     text = text.strip() if isinstance(text, str) else ""
     if "/" in text or ".." not in text:
         found = parse_date(text)

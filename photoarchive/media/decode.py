@@ -134,7 +134,7 @@ def _register_heif() -> bool:
 
                 register_heif_opener()
                 _heif_registered = True
-            except Exception:
+            except Exception:  # noqa: BLE001
                 return False
     return _heif_registered
 
@@ -236,7 +236,7 @@ def _orientation(img: Image.Image) -> int:
     try:
         value = img.getexif().get(0x0112, 1)
         value = int(value[0] if isinstance(value, tuple) else value)
-    except Exception:
+    except Exception:  # noqa: BLE001 (hostile files: Pillow's Exif parser raises anything)
         return 1
     return value if 1 <= value <= 8 else 1
 
@@ -248,7 +248,7 @@ def _info(img: Image.Image) -> ImageInfo:
     orientation = _orientation(img)
     try:  # a PSD's "frames" are its layers: the composite is the one image
         frames = 1 if fmt == "PSD" else max(1, int(getattr(img, "n_frames", 1)))
-    except Exception:
+    except Exception:  # noqa: BLE001 (hostile files: a broken frame count is one frame)
         frames = 1
     if orientation >= 5:
         width, height = height, width

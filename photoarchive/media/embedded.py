@@ -187,16 +187,14 @@ def _read_guarded(meta: RawMetadata, source: Path | bytes, label: str) -> None:
     try:
         _read_into(meta, source)
         if isinstance(source, Path) and meta.iptc:
-            try:
+            with contextlib.suppress(OSError, struct.error):
                 meta.iptc_digest_matches = _read_iptc_digest(source)
-            except (OSError, struct.error):
-                pass
     except exiv2.Exiv2Error as exc:
         message = str(exc.args[1] if len(exc.args) > 1 else exc)
         if isinstance(source, Path):
             message = message.replace(f"{source}: ", "")
         meta.warnings.append(f"{label or 'metadata'}: {clean_text(message)}")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (hostile input)
         meta.warnings.append(f"{label or 'metadata'}: cannot be read ({type(exc).__name__})")
 
 
@@ -220,7 +218,7 @@ def _read_into(meta: RawMetadata, source: Path | bytes) -> None:
         if key in _EXIF_KEYS and key not in meta.exif:
             try:
                 value = _exif_value(datum)
-            except Exception:
+            except Exception:  # noqa: BLE001 (hostile files: one bad tag is reported and skipped)
                 meta.warnings.append(f"unreadable Exif tag {key}")
                 continue
             if value is not None:
@@ -243,7 +241,7 @@ def _read_into(meta: RawMetadata, source: Path | bytes) -> None:
     for datum in image.xmpData():
         try:
             value = _xmp_value(datum)
-        except Exception:
+        except Exception:  # noqa: BLE001 (hostile files: one bad property is reported and skipped)
             meta.warnings.append(f"unreadable XMP property {datum.key()}")
             continue
         if value is not None:

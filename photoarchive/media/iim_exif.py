@@ -9,7 +9,8 @@ IPTC-IIM is written as UTF-8 (dataset 1:90 = ESC % G); text that was stored in a
 character set is converted so that no dataset we leave alone turns into mojibake. IIM's byte
 limits (2:120 Caption 2000 bytes, 2:25 Keywords 64, ...) are respected by cutting on a
 character boundary; the full text stays in XMP. 2:100 takes a country code only in IIM's
-three letters ("HUN"); a two-letter "HU" stays in XMP, which allows both. Exif gets ImageDescription, Artist, Copyright,
+three letters ("HUN"); a two-letter "HU" stays in XMP, which allows both. Exif gets
+ImageDescription, Artist, Copyright,
 the GPS position and DateTimeOriginal - the latter only for an exact day, with 00:00:00 when
 the time is not known (the day-precision XMP and IPTC dates beside it say that the time is a
 placeholder); a DateTimeOriginal that contradicts the catalog's date is removed (it would win

@@ -516,6 +516,6 @@ def read_metadata(path: Path) -> FileMetadata:
         raw = _read_embedded(path)
         _read_with(path, raw, find_sidecar(path), meta)
         _check_others(path, raw, meta)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (hostile files: unreadable metadata is a warning)
         meta.warnings.append(f"{path.name}: metadata cannot be read ({type(exc).__name__})")
     return meta

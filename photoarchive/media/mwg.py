@@ -146,7 +146,8 @@ def parse_exif_gps(exif: Mapping[str, object], warnings: list[str]) -> tuple[flo
     return _checked(lat, lon, "Exif", warnings)
 
 
-_XMP_GPS = re.compile(r"(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])", re.IGNORECASE)
+_XMP_GPS = re.compile(r"(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])",
+                      re.IGNORECASE)
 
 
 def _xmp_degrees(text: str | None) -> float | None:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -114,10 +115,8 @@ def write_thumbnail(cache_dir: Path, content_hash: str, data: bytes,
     from — when given, which saves decoding it again); return the thumbnail's path."""
     target = thumbnail_file(cache_dir, content_hash)
     _write_atomic(target, data)
-    try:
+    with contextlib.suppress(MediaError):  # the grid decodes the thumbnail itself then
         write_small_thumbnail(cache_dir, content_hash, image if image is not None else target)
-    except MediaError:
-        pass  # the grid decodes the thumbnail itself then
     return target
 
 
@@ -156,10 +155,8 @@ def _write_atomic(target: Path, data: bytes) -> None:
             fh.write(data)
         os.replace(tmp_name, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-        except OSError:
-            pass
         raise
 
 

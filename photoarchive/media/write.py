@@ -342,7 +342,7 @@ def _pixels_digest(path: Path) -> str | None:
             for frame in ImageSequence.Iterator(img):
                 digest.update(f"{frame.mode}{frame.size}".encode())
                 digest.update(frame.tobytes())
-    except Exception:
+    except Exception:  # noqa: BLE001 (hostile files: pixels that do not decode cannot be compared)
         return None
     return digest.hexdigest()
 

@@ -4,7 +4,8 @@
 hierarchical keywords, a date at its known precision, GPS text); `apply_fields` writes them
 (all, or the fields named: an embedded write names those that differ) into an `XmpData`
 that may hold anything else, replacing only the properties of those fields - a property
-that already holds the value is left as it is - and keeping every other one (another application's history, develop settings, unknown
+that already holds the value is left as it is - and keeping every other one (another
+application's history, develop settings, unknown
 namespaces, other entries of LocationShown, translations of a title).
 
 Decisions:

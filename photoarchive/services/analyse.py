@@ -7,6 +7,7 @@ touches the catalog.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -97,10 +98,8 @@ def prestart_workers() -> None:
     if context.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a pool started later reports it
             forkserver.ensure_running()
-        except (OSError, ValueError):  # a pool started later reports the problem
-            pass
 
 
 def worker_init() -> None:
@@ -139,14 +138,14 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         # The report names the file already; drop the media layer's "name: " prefix.
         result.error = str(exc).removeprefix(f"{path.name}: ")
         return result
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (hostile files: any decoder failure skips the file)
         result.error = f"cannot be decoded ({exc.__class__.__name__}: {exc})"
         return result
     result.format, result.width, result.height = info.format, info.width, info.height
     result.orientation = info.orientation or 1
     try:
         meta = read_metadata(path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (hostile files: metadata failure is a warning)
         result.warnings.append(f"metadata could not be read ({exc})")
         return result
     result.fields = dict(meta.fields)

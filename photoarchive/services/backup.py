@@ -2,7 +2,8 @@
 
 Copies are made with SQLite's online backup API (a consistent snapshot even while another
 process writes), made single self-contained files (no `-wal`/`-shm` beside them), verified
-with `PRAGMA integrity_check`, and rotated so the newest `keep` remain. Restoring first keeps a copy of the current file, whatever its state.
+with `PRAGMA integrity_check`, and rotated so the newest `keep` remain. Restoring first
+keeps a copy of the current file, whatever its state.
 """
 
 from __future__ import annotations

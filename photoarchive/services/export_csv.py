@@ -334,7 +334,7 @@ def plan_import(archive: Archive, path: Path | str) -> ImportPlan:
             plan.errors.append(RowProblem(number, f"{len(row)} cells but only {len(header)} "
                                           "columns (a missing quote?)"))
             continue
-        cells = {h: restore(c) for h, c in zip(header, row) if h}
+        cells = {h: restore(c) for h, c in zip(header, row, strict=False) if h}
         try:
             photo_id = matcher.match(cells)
         except UsageError as exc:

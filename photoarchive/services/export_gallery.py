@@ -416,7 +416,8 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
     `collection` names the collection published, `query` the search that chose the photos
     otherwise: the report's `gaps` then give searches that list the photos with no title
     or alt text. A complete export of a collection remembers its settings and folder for
-    the next (`gallery_settings.remember_gallery`). Photos whose file is missing or unreadable are left out and listed in the
+    the next (`gallery_settings.remember_gallery`). Photos whose file is missing or
+    unreadable are left out and listed in the
     report's `failed`; a cancelled export leaves a consistent folder that the next run
     completes.
     """

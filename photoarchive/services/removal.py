@@ -77,9 +77,8 @@ def _referencing() -> list[tuple[Table, ForeignKey]]:
     """Every (table, foreign key) pointing at `photo.id`, in dependency order."""
     found = []
     for table in Base.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table is _PHOTO and table is not _PHOTO:
-                found.append((table, fk))
+        found.extend((table, fk) for fk in table.foreign_keys
+                     if fk.column.table is _PHOTO and table is not _PHOTO)
     return found
 
 

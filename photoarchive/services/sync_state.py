@@ -154,8 +154,8 @@ def _files_changed(photo: Photo, path: Path) -> list[str]:
     recorded = _recorded_sidecars(state)
     on_disk = {s.name: s for s in sidecars(path)}
     passed_over = _passed_over(state, on_disk)
-    for name in recorded.keys() - on_disk.keys():
-        reasons.append(f"the sidecar was removed or renamed ({name})")
+    reasons.extend(f"the sidecar was removed or renamed ({name})"
+                   for name in recorded.keys() - on_disk.keys())
     for name, sidecar in on_disk.items():
         if name not in recorded and name not in passed_over:
             reasons.append(f"a sidecar appeared ({name})")

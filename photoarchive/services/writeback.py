@@ -350,7 +350,7 @@ class WriteQueue:
                     report = write_metadata(self.archive, ids, self.mode)
                     if self.on_report is not None:
                         self.on_report(report)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 if self.on_error is not None:
                     self.on_error(exc)
             finally:

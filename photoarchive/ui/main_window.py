@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         self.full_screen = FullScreen(self, self.pages, self.viewer)
 
         self.sidebar = Sidebar(archive)
-        self.sidebar_dock = self._dock("Library", self.sidebar, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.sidebar_dock = self._dock("Library", self.sidebar,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
         self.editor = self._make_editor()
         self.safety = SafetyActions(archive, settings, self, self.jobs)  # backups, relink, watch
         self.sync.attach(self.model, self.editor.set_file_state)

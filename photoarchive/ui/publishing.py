@@ -188,7 +188,7 @@ class PublishingActions(QObject):
             self._say(summary(plan) + " Edit → Undo puts the old values back.", 15000)
         return command
 
-    # -- CSV and Dublin Core export -----------------------------------------------------------------
+    # -- CSV and Dublin Core export -------------------------------------------------------
     def choose_csv_export(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(self.window, "Export CSV", "photos.csv",
                                                    ";;".join(CSV_FILTERS))

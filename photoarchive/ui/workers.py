@@ -44,7 +44,7 @@ class Task(QRunnable):
         try:
             args = (self, *self._args) if self._pass_task else self._args
             result = self._fn(*args, **self._kwargs)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001
             self.relay.failed.emit(exc)
         else:
             self.relay.done.emit(result)

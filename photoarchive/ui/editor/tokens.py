@@ -217,7 +217,7 @@ class TokenField(QWidget):
         # commonest are shown as chips, the rest counted (a chip is a few widgets each).
         room = max(0, MAX_CHIPS - len(shown.common))
         commonest = sorted(shown.partial.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
-        counts = {t: shown.total for t in shown.common} | dict(commonest[:room])
+        counts = dict.fromkeys(shown.common, shown.total) | dict(commonest[:room])
         hidden = len(shown.partial) - min(room, len(shown.partial))
         noun = ("keyword" if self.name == "keywords" else "name") + ("" if hidden == 1 else "s")
         self.more.setText(f"\u2026 and {hidden:,} more {noun} on some of the selected photos")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import exiv2
 import pytest
@@ -273,9 +272,7 @@ def test_sidecar_with_entity_bomb_is_refused_quickly(photo):
     bomb = (f'<?xml version="1.0"?>\n<!DOCTYPE x:xmpmeta [<!ENTITY a0 "{"a" * 100}">'
             f"{entities}]>\n" + SIDECAR.split("\n", 1)[1].format(title="&a11;"))
     photo.with_name("photo.jpg.xmp").write_text(bomb, encoding="utf-8")
-    start = time.monotonic()
-    meta = read_metadata(photo)
-    assert time.monotonic() - start < 1
+    meta = read_metadata(photo)  # refused before parsing: an expansion would not end
     assert meta.fields["title"] == "Test IPTC picture"  # embedded value kept
     assert any("DTD" in w for w in meta.warnings) and meta.sidecar is None
 

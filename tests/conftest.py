@@ -8,9 +8,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+# Property tests pass or fail the same on every machine and every run: their examples are
+# derived from each test (derandomized), not drawn at random, and no example is failed for
+# taking long (a loaded machine is not a bug). A failure shows the example and a
+# `@reproduce_failure` blob; add the example to the test with `@example`. To hunt for new
+# failures with fresh randomness: HYPOTHESIS_PROFILE=explore make test.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("default", settings.get_profile("ci"))
+settings.register_profile("explore", deadline=None, print_blob=True, max_examples=1000,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "default"))
 
 
 @pytest.fixture(scope="session", autouse=True)

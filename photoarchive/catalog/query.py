@@ -85,6 +85,7 @@ TERM_HELP: tuple[tuple[str, str], ...] = (
 
 _FILTER_NAME = re.compile(r"[^\W\d]+")  # letters and underscores only
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DIGIT = re.compile(r"[0-9]")  # what a date has (isdigit is also true of "¹")
 
 
 @dataclass(frozen=True)
@@ -167,17 +168,16 @@ def _normalise_value(name: str, value: str, raw: str) -> str:
 def _check_date_not_cut(value: str, rest: str) -> None:
     """An unquoted ``date:c. 1936`` ends at the space: a value with no digit (never a date
     by itself) followed by words with a year is one date that needs quotes; say so."""
-    if not value or any(ch.isdigit() for ch in value):
+    if not value or _DIGIT.search(value):
         return
     words: list[str] = []
     for word in rest.split()[:4]:
-        if words and any(ch.isdigit() for ch in words[-1]) and not any(
-                ch.isdigit() for ch in word):
+        if words and _DIGIT.search(words[-1]) and not _DIGIT.search(word):
             break
         if word.startswith(("-", '"')) or ":" in word:  # another term, not the date's
             break
         words.append(word)
-    while words and not any(ch.isdigit() for ch in words[-1]):
+    while words and not _DIGIT.search(words[-1]):
         words.pop()
     if words:
         whole = " ".join([value, *words])

@@ -415,7 +415,8 @@ def _orientation(src: _Source, warnings: list[str]) -> int:
         "Xmp.tiff.Orientation")
     if text is None:
         return 1
-    if text.isdigit() and 1 <= int(text) <= 8:
+    # 0-9 only, as Exif and XMP write it: "¹".isdigit() is true, and int("¹") raises.
+    if text.isascii() and text.isdecimal() and 1 <= int(text) <= 8:
         return int(text)
     warnings.append(f"orientation {text!r} is not 1 to 8; using 1")
     return 1

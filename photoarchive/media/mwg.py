@@ -35,7 +35,8 @@ BOILERPLATE_CAPTIONS: frozenset[str] = frozenset({
 _DATE = re.compile(
     r"(?P<y>\d{4})(?:[-:](?P<m>\d{2})(?:[-:](?P<d>\d{2})"
     r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?",
+    re.ASCII,  # the digits are copied into the EDTF date: 0-9 only, as the standards say
 )
 
 
@@ -147,7 +148,7 @@ def parse_exif_gps(exif: Mapping[str, object], warnings: list[str]) -> tuple[flo
 
 
 _XMP_GPS = re.compile(r"(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])",
-                      re.IGNORECASE)
+                      re.IGNORECASE | re.ASCII)
 
 
 def _xmp_degrees(text: str | None) -> float | None:

@@ -58,7 +58,7 @@ def _is_backup_name(catalog_path: Path, name: str) -> bool:
     """True for a file name `_name` makes for this catalog (so pruning a folder the user
     chose never touches anything else in it)."""
     pattern = re.escape(catalog_path.stem) + r"-\d{8}-\d{12}-[a-z_]+(_\d+)?\.sqlite"
-    return re.fullmatch(pattern, name) is not None
+    return re.fullmatch(pattern, name, re.ASCII) is not None  # \d: 0-9, not "١"
 
 
 def list_backups(catalog_path: Path, folder: Path | None = None) -> list[BackupInfo]:

@@ -37,7 +37,7 @@ from photoarchive.services.photos import PhotoRecord, get_photos, query_ids
 COLUMNS: tuple[str, ...] = ("id", "path", *FIELD_NAMES)
 LIST_SEPARATOR = "; "
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?", re.ASCII)  # what a spreadsheet reads as a number
 
 
 class CsvRejected(UsageError):
@@ -209,7 +209,8 @@ class _Matcher:
         """The id of the photo of a row, or a UsageError saying why there is none."""
         if cells.get("id", "").strip():
             raw = cells["id"].strip()
-            if not raw.isdigit() or int(raw) not in self.ids:
+            # isdecimal, what int() reads: "¹".isdigit() is true, and int("¹") raises.
+            if not raw.isdecimal() or int(raw) not in self.ids:
                 raise NotFound(f"there is no photo with id '{raw}'")
             return int(raw)
         identifier = cells.get("identifier", "").strip()

@@ -31,7 +31,7 @@ _INLINE = re.compile(
 )
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-_NUMBER = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+(.*)$")
+_NUMBER = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+(.*)$", re.ASCII)  # CommonMark: 0-9
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 

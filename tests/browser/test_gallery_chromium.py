@@ -15,7 +15,6 @@ import shutil
 import socket
 import struct
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from sample_archive import COLLECTION, load_sample
+from waiting import poll_until
 
 from photoarchive.services import open_archive
 from photoarchive.services.editing import apply_values
@@ -127,12 +127,14 @@ class Browser:
              f"--window-size={width},{height}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                self.proc.kill()
-                raise RuntimeError("Chromium did not open its DevTools port")
-            time.sleep(0.05)
+
+        def port_written() -> bool:
+            return port_file.exists() and port_file.read_text().count("\n") >= 1
+
+        if not poll_until(lambda: port_written() or self.proc.poll() is not None,
+                          TIMEOUT) or not port_written():
+            self.proc.kill()
+            raise RuntimeError("Chromium did not open its DevTools port")
         port = int(port_file.read_text().split()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             page = next(t for t in json.load(r) if t["type"] == "page")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -112,7 +111,5 @@ def test_embedded_xmp_with_a_dtd_is_rejected_by_the_xmp_toolkit():
         "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
         '<?xpacket end="w"?>'
     ).encode()
-    start = time.monotonic()
-    raw = read_raw(packet, label="packet")
-    assert time.monotonic() - start < 1
+    raw = read_raw(packet, label="packet")  # an expansion would not end (10^11 bytes)
     assert raw.xmp == {} and raw.warnings

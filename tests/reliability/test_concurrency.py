@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from photoarchive.services import open_archive
@@ -28,11 +27,16 @@ def test_import_while_another_process_edits(tmp_path: Path, sample_dir: Path) ->
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     edits = 0
     seen_growth = False
-    while proc.poll() is None:
+    running = True
+    while running:  # edit until the import ends, at most every 10 ms (the edits' pace)
         apply_edits(archive, first, EditRequest(set_values={"caption": f"edit {edits}"}))
         edits += 1
         seen_growth |= len(list_photos(archive, limit=500)) > len(first)
-        time.sleep(0.01)
+        try:
+            proc.wait(timeout=0.01)
+            running = False
+        except subprocess.TimeoutExpired:
+            pass
     out, err = proc.communicate()
     assert proc.returncode == 0, err.decode()
     assert "locked" not in err.decode() and "Traceback" not in err.decode()

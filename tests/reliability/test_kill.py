@@ -11,10 +11,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from photoarchive.catalog.models import Photo
 from photoarchive.catalog.search import refresh_fts
@@ -93,7 +93,8 @@ def test_import_killed_at_random_moments(tmp_path: Path, photo_folder: Path) -> 
     kills = 0
     for _ in range(5):
         proc = _start(["--catalog", str(catalog), "import", str(photo_folder), "--workers", "2"])
-        killed = _kill_after(proc, rng.uniform(0.3, 1.6))  # a whole import takes 3-5 s
+        # The moment of the kill is the test's input (seeded): a whole import takes 3-5 s.
+        killed = _kill_after(proc, rng.uniform(0.3, 1.6))
         kills += killed
         if catalog.exists():
             photos, indexed = _sound(catalog)
@@ -133,7 +134,6 @@ def test_batch_edit_is_all_or_nothing(tmp_path: Path) -> None:
         assert tagged in (0, 3000)
         if tagged:
             assert captions == {f"new {attempt}"}
-        time.sleep(0.05)
 
 
 def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path,
@@ -146,9 +146,7 @@ def test_ctrl_c_stops_an_import_cleanly(tmp_path: Path, photo_folder: Path,
                                    "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and _photo_count(catalog) < 5:  # mid-import
-        time.sleep(0.05)
+    wait_until(lambda: _photo_count(catalog) >= 5, 60, "the import's first photos")
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err.decode()
@@ -177,12 +175,10 @@ def test_embedded_write_killed_leaves_old_or_new_files(tmp_path: Path, sample_di
                    check=True, capture_output=True)
     before = _digests(folder)
     proc = _start(["--catalog", str(catalog), "write-metadata", "--embed"])
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline and not any(
-            (folder / n).read_bytes() != data + f"scan {int(n[4:7])}".encode()
-            for n in sorted(before)[:3]):
-        time.sleep(0.01)  # until the first files have been written
-    killed = _kill_after(proc, 0.05)
+    wait_until(lambda: proc.poll() is not None or any(  # the first files written
+        (folder / n).read_bytes() != data + f"scan {int(n[4:7])}".encode()
+        for n in sorted(before)[:3]), 60, "the first files written")
+    killed = _kill_after(proc, 0.05)  # a moment later: the test's input, not a wait
     after = _digests(folder)
     changed = [name for name in before if after.get(name) != before[name]]
     for name in before:  # each original is the old file or a complete new one

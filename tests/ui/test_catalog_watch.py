@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,7 +59,6 @@ def test_photos_imported_by_another_process_appear(qtbot, make_window, sample_ar
     caption = window.editor.editors["caption"]
     qtbot.keyClicks(caption.input, "Half a sent")
     before = get_photo(sample_archive, ids[3]).caption
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "photoarchive.cli", "--catalog", str(sample_archive.path),
          "import", str(tmp_path / "from the cli"), "--workers", "1"],
@@ -68,7 +66,6 @@ def test_photos_imported_by_another_process_appear(qtbot, make_window, sample_ar
     assert done.returncode == 0, done.stderr
     assert "locked" not in done.stderr and "Traceback" not in done.stderr
     qtbot.waitUntil(lambda: window.sidebar.count_of(ALL_PHOTOS) == 15, timeout=10_000)
-    assert time.monotonic() - started < 15
     # Counts follow at once; the grid's list waits while the editor has the focus…
     assert window.model.rowCount() == 12
     assert caption.text().endswith("Half a sent") and caption.has_input_focus()

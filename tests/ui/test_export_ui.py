@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
+from waiting import poll_until
 
 from photoarchive.services.collections import list_collections
 from photoarchive.services.export_gallery import GallerySettings, export_gallery, select_photos
@@ -197,12 +197,9 @@ def test_cancel_in_the_status_bar_stops_a_menu_job(qtbot, sample_window) -> None
 
     def work(progress, cancel) -> tuple[int, bool]:
         progress.start(500, "Testing")
-        done = 0
-        while not cancel.cancelled and done < 500:  # at most five seconds
-            time.sleep(0.01)
-            done += 1
-            progress.advance(done, 500)
-        return done, cancel.cancelled
+        progress.advance(1, 500)
+        poll_until(lambda: cancel.cancelled, 60)  # a job that runs until it is cancelled
+        return 1, cancel.cancelled
 
     window.jobs.run("Testing", work, results.append)
     progress = window.jobs.progress

@@ -3,11 +3,11 @@ GUI thread, tile painting with rotation and badges."""
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QRect
+from PySide6.QtGui import QColor, QImage, QPalette, QTransform
 
 from photoarchive.services.browse import grid_rows, rotate
+from photoarchive.services.editing import EditRequest, apply_edits
 from photoarchive.ui.grid import PhotoGridModel
 from photoarchive.ui.grid.delegate import PADDING
 from photoarchive.ui.grid.loader import MAX_PENDING, ThumbnailLoader
@@ -23,13 +23,12 @@ def test_model_over_100000_photos_fetches_rows_lazily(qtbot, make_window, empty_
     qtbot.waitUntil(lambda: model.rows_fetched > 0)  # painted the first screen
     assert model.rows_fetched <= 2 * CHUNK
 
-    # Jump through the grid like a user dragging the scroll bar.
+    # Jump through the grid like a user dragging the scroll bar (how fast: benchmarks/,
+    # figure 5; here, that only the rows shown are read).
     bar = grid.verticalScrollBar()
-    started = time.monotonic()
     for fraction in (0.25, 0.5, 0.9, 1.0):
         bar.setValue(int(bar.maximum() * fraction))
         grid.viewport().repaint()
-    assert time.monotonic() - started < 2.0
     assert model.rows_fetched <= 10 * CHUNK
     assert model.cached_rows <= MAX_CACHED_ROWS
     assert window.loader.pending <= MAX_PENDING
@@ -83,24 +82,77 @@ def test_a_missing_thumbnail_is_made_and_a_bad_file_is_reported(
         loader.shutdown()
 
 
+def _photo_span(image: QImage, base: int, top: int, bottom: int, left: int, right: int,
+                horizontal: bool, at: int) -> tuple[int, int]:
+    """First and last pixel that is not the background `base`, along one line of `image`
+    (a row `at` from `left` to `right`, or a column `at` from `top` to `bottom`)."""
+    if horizontal:
+        found = [x for x in range(left, right) if image.pixel(x, at) != base]
+    else:
+        found = [y for y in range(top, bottom) if image.pixel(at, y) != base]
+    assert found, "nothing painted there"
+    return found[0], found[-1]
+
+
 def test_tiles_paint_rotation_and_the_no_caption_badge(qtbot, sample_window, id_of) -> None:
+    """A landscape photo turned a quarter is painted upright in its frame (taller than
+    wide), and a photo without a caption has the "No caption" badge in its lower-left
+    corner, gone once it has a caption.
+
+    Nothing here depends on the font, the screen or the theme: the tile is scrolled into
+    view (how many rows fit depends on the text's line height), the photo is found by
+    its pixels against the palette's background, and the badge by what a caption changes.
+    """
     window = sample_window
-    uncaptioned = id_of(window.archive, "loc_fsa_8b26530.jpg")
+    grid, model, loader = window.grid, window.model, window.loader
+    side = grid.tile_size
+    uncaptioned = id_of(window.archive, "loc_fsa_8b26530.jpg")  # no caption (conftest)
     rotate(window.archive, [uncaptioned], 1)
-    window.model.refresh([uncaptioned])
-    qtbot.waitUntil(lambda: window.loader.pending == 0 and all(
-        window.loader.known(t.content_hash) for t in grid_rows(window.archive, window.model.ids)))
-    index = window.model.index_of(uncaptioned)
-    rect = window.grid.visualRect(index)
-    image = window.grid.viewport().grab(rect).toImage()
-    tile = window.model.tile(index.row())
-    assert tile.rotation == 90
-    pixmap = window.loader.pixmap(tile.content_hash, tile.path)
-    # Landscape thumbnail, drawn turned: the painted photo is taller than wide.
-    dark_columns = [x for x in range(image.width())
-                    if QColor(image.pixel(x, image.height() // 3)).lightness() < 60]
-    assert pixmap.width() > pixmap.height()
-    assert dark_columns and (max(dark_columns) - min(dark_columns)) < window.grid.tile_size * 0.9
+    model.refresh([uncaptioned])
+    window.select_ids([next(i for i in model.ids if i != uncaptioned)])  # a plain tile
+    index = model.index_of(uncaptioned)
+    grid.scrollTo(index)
+    tile = model.tile(index.row())
+    assert tile.rotation == 90 and not tile.caption
+    qtbot.waitUntil(lambda: loader.known(tile.content_hash), timeout=10_000)
+    pixmap = loader.pixmap(tile.content_hash, tile.path)
+    assert pixmap is not None and pixmap.width() > pixmap.height()  # a landscape thumbnail
+
+    def grab() -> QImage:
+        rect = grid.visualRect(model.index_of(uncaptioned))
+        assert grid.viewport().rect().contains(rect)
+        return grid.viewport().grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+    before = grab()
+    base = grid.palette().color(QPalette.ColorRole.Base).rgb()
+    square = grid.tile_delegate.tile_rect(QRect(0, 0, before.width(), before.height()))
+    square_left, square_top = square.x() + PADDING, PADDING  # the photo's square, side²
+    # The photo with its one-pixel frame, across the middle of the square and down it.
+    left, right = _photo_span(before, base, 0, 0, square_left - 1, square_left + side + 1,
+                              True, square_top + side // 2)
+    top, bottom = _photo_span(before, base, square_top - 1, square_top + side + 1, 0, 0,
+                              False, (left + right) // 2)
+    width, height = right - left - 1, bottom - top - 1
+    assert height == side  # turned: the thumbnail's width stands up
+    assert abs(width - side * pixmap.height() / pixmap.width()) <= 1
+    # And what is painted is the thumbnail turned a quarter clockwise (sampled across the
+    # middle, clear of the badges in the corners).
+    turned = pixmap.toImage().transformed(QTransform().rotate(90))
+    samples = [(width * i // 6, height * j // 8) for i in range(1, 6) for j in range(3, 6)]
+    near = sum(_close(before.pixel(left + 1 + x, top + 1 + y),
+                      turned.pixel(x * turned.width() // width, y * turned.height() // height))
+               for x, y in samples)
+    assert near >= len(samples) - 2
+
+    apply_edits(window.archive, [uncaptioned], EditRequest(set_values={"caption": "Captioned"}))
+    model.refresh([uncaptioned])
+    after = grab()
+    # What the caption changed in the photo's lower half: the badge, in its left corner.
+    changed = [(x, y) for y in range(top + height // 2, bottom + 1) for x in range(left, right)
+               if before.pixel(x, y) != after.pixel(x, y)]
+    assert changed, "no badge"
+    assert 0 < min(x for x, _ in changed) - left <= 8
+    assert 0 < bottom - max(y for _, y in changed) <= 8
 
 
 def test_rows_of_photos_on_the_screen_are_found_without_scanning_the_list(
@@ -115,9 +167,7 @@ def test_rows_of_photos_on_the_screen_are_found_without_scanning_the_list(
     assert model.tile(0) is not None  # what painting the first screen reads
     on_screen = [model.ids[row] for row in range(20)]
     scans, table = model._scans, model._positions
-    started = time.perf_counter()
     assert [model.row_of(i) for i in on_screen] == list(range(20))
-    assert time.perf_counter() - started < 0.005
     assert model._scans == scans and model._positions is table  # no scan, no new table
     # After a reorder the hint is checked and found stale: the row is looked up.
     model.move_ids(on_screen[:1], 10)
@@ -137,7 +187,8 @@ def test_every_result_stays_within_reach_whatever_the_count(qtbot, sample_window
         for query in ("viaduct", "city:Milwaukee -viaduct", ""):  # each a change
             with qtbot.waitSignal(window.results_changed, timeout=5000):
                 window.search.edit.setText(query)
-            qtbot.wait(20)
+            QCoreApplication.sendPostedEvents()  # the resize's layout requests
+            grid.executeDelayedItemsLayout()  # the rows laid out for the width shown
             model = grid.model()
             rects = [grid.visualRect(model.index(r)) for r in range(model.rowCount())]
             columns = len({r.x() for r in rects})
@@ -183,3 +234,7 @@ def test_a_white_scan_keeps_its_edges_on_the_white_grid(qtbot, make_window, tmp_
         assert edge < base - 20  # … with a visible hairline round it
     finally:
         archive.close()
+
+
+def _close(a: int, b: int, tolerance: int = 24) -> bool:
+    return all(abs(((a >> s) & 255) - ((b >> s) & 255)) <= tolerance for s in (0, 8, 16))

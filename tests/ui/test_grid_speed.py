@@ -6,9 +6,17 @@ that waits for neither the sidebar's counts nor the editor."""
 
 from __future__ import annotations
 
+import threading
 import time
 
-from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel
+from PySide6.QtCore import (
+    QAbstractEventDispatcher,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QRect,
+    QStringListModel,
+)
 from PySide6.QtWidgets import QListView
 
 import photoarchive.ui.grid.loader as loader_module
@@ -75,10 +83,21 @@ def test_tiles_fill_their_cells_and_centre_the_photo(qtbot, sample_window) -> No
     assert abs(left - right) <= 1 and tile.width() < cell.width()
 
 
+def _quiet(window) -> bool:
+    """Nothing on its way to the grid: no event waits to be handled (a result that came,
+    the repaint it asked for), and no thumbnail, write-back state or repaint of arrived
+    thumbnails is still to come."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    for _ in range(100):  # each round handles what the one before posted
+        if not dispatcher.processEvents(QEventLoop.ProcessEventsFlag.AllEvents):
+            break
+    grid, sync = window.grid, window.sync
+    return (window.loader.pending == 0 and not sync._pending and not sync._wanted
+            and not grid._repaint_timer.isActive() and not grid._arrived)
+
+
 def _settled(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: window.loader.pending == 0 and not window.sync._pending
-                    and not window.sync._wanted, timeout=10_000)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: _quiet(window), timeout=10_000)
 
 
 def test_thumbnails_come_scaled_to_the_tile_and_repaint_only_their_tile(
@@ -98,7 +117,7 @@ def test_thumbnails_come_scaled_to_the_tile_and_repaint_only_their_tile(
     grid.update(index)
     qtbot.waitUntil(lambda: loader.known(tile.content_hash), timeout=10_000)
     qtbot.waitUntil(lambda: len(paints.rects) >= 2, timeout=5000)  # placeholder, then photo
-    qtbot.wait(100)
+    _settled(qtbot, window)  # and whatever else the arrival repaints
     grid.viewport().removeEventFilter(paints)
     cell = grid.visualRect(index)
     assert paints.rects and all(cell.contains(r) for r in paints.rects)
@@ -126,11 +145,12 @@ def test_the_loader_decodes_each_thumbnail_once_however_often_asked(
     loader = ThumbnailLoader(sample_archive.thumbnail_dir)
     try:
         loader.set_size(120)
-        for _ in range(3):  # three paints asking while the first loads are under way
+        for paint in range(3):  # three paints asking: before, while and after loads
             for tile in tiles:
                 loader.pixmap(tile.content_hash, tile.path)
             loader.start_asked()
-            qtbot.wait(5)
+            if paint == 1:  # the third paint asks when some have arrived
+                qtbot.waitUntil(lambda: loader.pending < len(tiles), timeout=10_000)
         qtbot.waitUntil(lambda: loader.pending == 0, timeout=10_000)
         for tile in tiles:
             pixmap = loader.pixmap(tile.content_hash, tile.path)
@@ -218,18 +238,37 @@ def test_the_first_page_waits_for_neither_the_counts_nor_the_editor(
     assert window.sidebar.count_of(ALL_PHOTOS) == 12
 
 
-def test_the_workers_wait_while_the_grid_paints(qtbot, sample_archive) -> None:
+class _Gate(threading.Event):
+    """The loader's pause: counts the workers that came to it while it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if not self.is_set():
+            self.held += 1
+        return super().wait(timeout)
+
+
+def test_the_workers_wait_while_the_grid_paints(qtbot, sample_archive, monkeypatch) -> None:
     # Decoding beside a paint made the paint several times slower (the two threads trade
     # the GIL at every Qt call): workers hold back between thumbnails while it lasts.
+    monkeypatch.setattr(loader_module, "PAUSE_LIMIT", 60)  # held for as long as the test
     tiles = grid_rows(sample_archive, list(range(1, 13)))
     loader = ThumbnailLoader(sample_archive.thumbnail_dir)
+    loader._go = gate = _Gate()
+    gate.set()
     try:
         loader.set_size(120)
         with loader.paused():
             for tile in tiles:
                 loader.pixmap(tile.content_hash, tile.path)
             loader.start_asked()
-            qtbot.wait(200)  # events are processed: results would be delivered
+            started = loader._running
+            assert started >= 1
+            qtbot.waitUntil(lambda: gate.held == started, timeout=10_000)  # all at the gate
+            assert len(loader._queue) == len(tiles)  # none taken while the grid paints
             assert loader.pending == len(tiles)
             assert not any(loader.known(t.content_hash) for t in tiles)
         qtbot.waitUntil(lambda: loader.pending == 0, timeout=10_000)
@@ -290,8 +329,7 @@ def test_no_tile_shows_another_photos_thumbnail_after_a_reorder(qtbot, sample_wi
     with loader.paused():
         grid.viewport().repaint()  # placeholders; every thumbnail asked for
         model.move_ids(model.ids[:6], len(model.ids))  # the first six go last
-    qtbot.waitUntil(lambda: loader.pending == 0, timeout=10_000)
-    qtbot.wait(200)  # the arrivals' repaint
+    _settled(qtbot, window)  # every thumbnail in, and repainted
     image = grid.viewport().grab().toImage()
     delegate = grid.tile_delegate
     checked = 0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,11 +104,14 @@ def test_a_large_image_decodes_without_blocking(qtbot, make_window, empty_archiv
                           missing=False, rating=0, created_at=now, modified_at=now))
     window = make_window(empty_archive)
     photo_id = window.model.ids[0]
-    started = time.monotonic()
+    loaded: list[bool] = []
+    window.viewer.image_loaded.connect(lambda *_: loaded.append(True))
     window.open_viewer(photo_id)
-    assert time.monotonic() - started < 0.3 and window.viewer.loading
-    with qtbot.waitSignal(window.viewer.image_loaded, timeout=30_000):
-        pass
+    # Back from open_viewer with the image still to come: it is decoded on a worker
+    # thread, not before open_viewer returns (how long that takes is not a test's
+    # business; a 6000 x 4000 photo's decoding is what this is about).
+    assert window.viewer.loading and not loaded
+    qtbot.waitUntil(lambda: bool(loaded), timeout=30_000)
     assert not window.viewer.loading and window.viewer.error is None
     assert window.viewer.view._item.pixmap().width() == 6000
 

@@ -27,12 +27,9 @@ def _modules(*parts: str) -> list[Path]:
 
 
 def _offenders(files: list[Path], forbidden: tuple[str, ...]) -> list[str]:
-    bad = []
-    for file in files:
-        for name in _imports(file):
-            if any(name == f or name.startswith(f + ".") for f in forbidden):
-                bad.append(f"{file.relative_to(PACKAGE.parent)} imports {name}")
-    return bad
+    return [f"{file.relative_to(PACKAGE.parent)} imports {name}"
+            for file in files for name in _imports(file)
+            if any(name == f or name.startswith(f + ".") for f in forbidden)]
 
 
 @pytest.mark.parametrize("layer", ["services", "catalog", "media", "cli.py", "cli_output.py",
@@ -44,7 +41,7 @@ def test_no_qt_below_the_ui(layer: str) -> None:
 
 
 def test_ui_and_cli_only_use_services() -> None:
-    files = _modules("ui") + [f for f in PACKAGE.glob("cli*.py")] + _modules("launcher.py")
+    files = _modules("ui") + list(PACKAGE.glob("cli*.py")) + _modules("launcher.py")
     assert _offenders(files, ("photoarchive.catalog", "photoarchive.media", "sqlalchemy")) == []
 
 

@@ -31,7 +31,7 @@ def _dotted(node: ast.expr) -> str:
 
 def _is_clock(call: ast.Call) -> bool:
     name = _dotted(call.func)
-    return name.startswith("time.") and name[5:] in CLOCKS or name in (
+    return (name.startswith("time.") and name[5:] in CLOCKS) or name in (
         "monotonic", "perf_counter")
 
 

@@ -9,6 +9,7 @@ nothing, the console stays clean, and the arrow keys move between photos.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -219,10 +220,8 @@ class Browser:
         return found
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ConnectionError, RuntimeError):
             self.call("Browser.close")
-        except (OSError, ConnectionError, RuntimeError):
-            pass
         self.ws.close()
         try:
             self.proc.wait(timeout=10)
@@ -310,7 +309,7 @@ def test_index_shows_every_photo_in_order_with_visible_captions(browser: Browser
 
 def test_every_photo_page_loads_its_image_and_shows_its_caption(browser: Browser,
                                                                 gallery: dict) -> None:
-    for record, page in zip(gallery["records"], gallery["pages"]):
+    for record, page in zip(gallery["records"], gallery["pages"], strict=False):
         browser.goto(_url(gallery, page))
         images = browser.eval(LOAD_IMAGES)
         assert len(images) == 1 and images[0][1] > 0, (page, images)

@@ -15,7 +15,7 @@ from photoarchive.errors import CatalogError
 
 
 def test_the_recorded_head_is_the_newest_migration() -> None:
-    assert db.SCHEMA_HEAD == db.head_revision()
+    assert db.head_revision() == db.SCHEMA_HEAD
 
 
 def _catalog_at(path: Path, revision: str) -> None:

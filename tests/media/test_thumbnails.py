@@ -137,7 +137,7 @@ def test_decode_thumbnail_of_other_modes_and_formats(tmp_path):
 def test_decode_thumbnail_reports_a_damaged_file(tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8 not really a jpeg")
-    with pytest.raises(MediaError, match="bad.jpg"):
+    with pytest.raises(MediaError, match=r"bad\.jpg"):
         decode_thumbnail(bad, 100)
     with pytest.raises(MediaError):
         decode_thumbnail(tmp_path / "missing.jpg")

@@ -37,7 +37,7 @@ def test_import_while_another_process_edits(tmp_path: Path, sample_dir: Path) ->
             running = False
         except subprocess.TimeoutExpired:
             pass
-    out, err = proc.communicate()
+    _out, err = proc.communicate()
     assert proc.returncode == 0, err.decode()
     assert "locked" not in err.decode() and "Traceback" not in err.decode()
     assert edits > 5 and seen_growth

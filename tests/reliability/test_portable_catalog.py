@@ -43,7 +43,7 @@ def test_catalog_and_photos_move_together(tmp_path: Path, sample_dir: Path) -> N
         assert get_photo(archive, first[0]).caption == "Kept"
         again = Importer(archive, workers=1).run([moved / "scans"])
         assert again.unchanged == 3 and again.added == 0
-        name = sorted(sample_dir.glob("*.jpg"))[0].stem
+        name = min(sample_dir.glob("*.jpg")).stem
         assert len(query_ids(archive, name)) == 1  # still found by its file name
     finally:
         archive.close()
@@ -54,7 +54,7 @@ def test_old_absolute_paths_inside_the_root_are_converted(tmp_path: Path,
     root = tmp_path / "archive"
     root.mkdir()
     photo = root / "a.jpg"
-    shutil.copy(sorted(sample_dir.glob("*.jpg"))[0], photo)
+    shutil.copy(min(sample_dir.glob("*.jpg")), photo)
     archive = open_archive(root / "c.sqlite")
     Importer(archive, workers=1).run([photo])
     archive.close()

@@ -18,7 +18,8 @@ def test_ordered_membership(archive, three_photos) -> None:
     assert collections.remove(archive, "Milwaukee 1936", [a]).photo_ids == [c, b]
     assert query_ids(archive, 'collection:"milwaukee 1936"', sort="path") == [b, c]
     info = collections.rename(archive, "Milwaukee 1936", "FSA Milwaukee")
-    assert (info.name, info.description, info.count) == ("FSA Milwaukee", "Carl Mydans, April 1936", 2)
+    assert (info.name, info.description, info.count) == (
+        "FSA Milwaukee", "Carl Mydans, April 1936", 2)
     collections.delete(archive, "FSA Milwaukee")
     assert collections.list_collections(archive) == []
     assert len(query_ids(archive)) == 3

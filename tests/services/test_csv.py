@@ -149,7 +149,7 @@ def test_formula_cells_are_neutralised_and_restored(archive, three_photos,
     assert row["headline"] == "''=already quoted"
     assert (row["longitude"], row["rating"]) == ("-87.9", "-1")  # numbers are not formulas
     for cell in row.values():
-        assert not cell[:1] in ("=", "+", "@") and not cell.startswith("-2")
+        assert cell[:1] not in ("=", "+", "@") and not cell.startswith("-2")
     assert import_csv(archive, out).changes == []  # and they come back unchanged
     assert restore(neutralise("=1")) == "=1" and restore("'plain") == "'plain"
 

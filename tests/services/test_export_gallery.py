@@ -169,7 +169,7 @@ def test_user_theme_overrides_single_templates(sample, tmp_path: Path) -> None:
     page = next((tmp_path / "site" / "photos").iterdir()).read_text(encoding="utf-8")
     assert 'class="details"' in page  # photo.html still comes from the default theme
     (theme / "photo.html").write_text("{{ photo.nonexistent_value }}")
-    with pytest.raises(UsageError, match="photo.html"):
+    with pytest.raises(UsageError, match=r"photo\.html"):
         _export(archive, tmp_path / "site", ids=ids[:2], theme=str(theme))
 
 

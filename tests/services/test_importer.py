@@ -55,8 +55,8 @@ def test_manifest_outcomes(corpus_import, corpus_dir: Path) -> None:
         if outcome == "load ok":
             assert name in imported, (name, failed.get(name))
         elif outcome.startswith(("open fails", "opens, load fails")) and "heic" not in name:
-            assert name in failed or name in dict(
-                (Path(p).name, r) for p, r in report.skipped), name
+            assert name in failed or name in {
+                Path(p).name: r for p, r in report.skipped}, name
     assert "pixels" in failed["decompression_bomb.gif"]
 
 

@@ -85,7 +85,7 @@ def test_remove_then_restore_puts_every_row_back(archive: Archive, library: Path
     assert browse_ids(archive, "keyword:\"Roll 1\"") == []
     assert collections.show(archive, "Exhibition").photo_ids == [
         i for i in exhibition if i not in gone]
-    assert [m for m in collections.show(archive, "Shortlist").photo_ids] == [
+    assert list(collections.show(archive, "Shortlist").photo_ids) == [
         i for i in shortlist if i not in gone]
     assert sidebar_counts(archive).all == 3
     assert _rows(archive, gone)["edit"] == []  # the log no longer points at them

@@ -8,18 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 from photoarchive.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; argparse's own exits count as exit codes."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,8 @@ import csv
 import json
 from pathlib import Path
 
+from cli_runner import run
 from PIL import Image
-
-from photoarchive.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_import_csv_flags_and_refuses_reformatted_dates(capsys, tmp_path: Path) -> None:

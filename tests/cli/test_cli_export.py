@@ -7,20 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 from sample_archive import COLLECTION, load_sample
 
-from photoarchive.cli import main
 from photoarchive.services import open_archive
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; argparse's own exits count as exit codes."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from photoarchive.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_runner import run
 
 
 def test_remove_takes_photos_out_and_keeps_a_backup(capsys, tmp_path: Path,

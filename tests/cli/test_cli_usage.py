@@ -11,17 +11,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 from photoarchive.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own exits
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(err: str, code: int) -> None:

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
-from photoarchive.cli import main
 from photoarchive.services import open_archive
 
 HU = "Budapest, 1956. október 23. — Szabadságharcosok a Corvin közben"
@@ -19,13 +19,6 @@ OUTSIDE = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
  </rdf:Description></rdf:RDF></x:xmpmeta>"""
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

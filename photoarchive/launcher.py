@@ -30,6 +30,22 @@ def _command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _unknown_options(argv: Sequence[str]) -> list[str]:
+    """Options before any command that the bare `photoarchive` does not take (it takes only
+    --catalog PATH and the CLI's own -h/--help/--version)."""
+    unknown, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--catalog":
+            skip = True
+        elif arg.startswith("-") and arg not in CLI_FLAGS and not arg.startswith("--catalog="):
+            unknown.append(arg)
+        elif not arg.startswith("-"):
+            break
+    return unknown
+
+
 def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
@@ -54,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command not in (None, "gui") or (command is None and CLI_FLAGS & set(args)):
         return cli.main(args)
+    if command is None and _unknown_options(args):
+        return cli.main(args)  # refuses them: one line on stderr, exit 2
     wants_help = command == "gui" and CLI_FLAGS & set(args)
     if not has_display() and not wants_help:
         if "--screenshot" in args:

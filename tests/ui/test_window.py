@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -219,3 +220,18 @@ def test_launcher_sends_subcommands_to_the_cli(monkeypatch, tmp_path: Path) -> N
     assert launcher.main(["--catalog", "x.sqlite", "list", "--json"]) == 0
     assert launcher.main(["--help"]) == 0
     assert calls == [["--catalog", "x.sqlite", "list", "--json"], ["--help"]]
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["--catalog", "c.sqlite", "--bogus"],
+                                  ["--catalog=c.sqlite", "-x"]])
+def test_launcher_refuses_unknown_options_with_or_without_a_display(
+        tmp_path: Path, _home: Path, argv: list[str]) -> None:
+    for display in ({}, {"QT_QPA_PLATFORM": "offscreen"}):
+        env = {"PATH": "/usr/bin:/bin", "PHOTOARCHIVE_HOME": str(_home), **display}
+        result = subprocess.run([sys.executable, "-m", "photoarchive.launcher", *argv],
+                                capture_output=True, text=True, env=env, timeout=60,
+                                check=False, cwd=tmp_path)
+        assert result.returncode == 2, (display, result.stdout, result.stderr)
+        assert "unrecognized arguments" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not (tmp_path / "c.sqlite").exists()

@@ -66,3 +66,15 @@ def test_search_syntax_lists_every_filter_with_an_example_that_works(
         query_ids(window.archive, example)
     assert all(f"{n}:" in window.search.edit.toolTip() for n in FILTERS)  # the box's tip too
     dialog.close()
+
+
+def test_no_key_or_example_is_cut_short(qtbot, sample_window) -> None:
+    """The keys (and the search examples) are never elided ("Ctrl+…"): their columns are as
+    wide as their longest text, in whatever font the machine has; descriptions wrap."""
+    for text, whole in (("Keyboard Shortcuts", (0, 2)), ("Search Syntax", (0,))):
+        dialog = _open_dialog(qtbot, sample_window, text)
+        table = dialog.table
+        for column in whole:
+            qtbot.waitUntil(lambda t=table, c=column: t.columnWidth(c) > 0)
+            assert table.sizeHintForColumn(column) <= table.columnWidth(column), (text, column)
+        dialog.close()

@@ -27,7 +27,8 @@ class TableDialog(QDialog):
     """A read-only table with a line of introduction; non-modal, one per window."""
 
     def __init__(self, title: str, intro: str, headers: list[str],
-                 rows: list[tuple[str, ...]], parent: QWidget | None = None) -> None:
+                 rows: list[tuple[str, ...]], parent: QWidget | None = None,
+                 wrapped: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.table = QTableWidget(len(rows), len(headers), self)
@@ -44,10 +45,13 @@ class TableDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
+        # Every column as wide as its longest text but `wrapped` (the last by default), which
+        # takes the rest and wraps: keys and examples are never cut ("Ctrl+…").
+        wrapped = len(headers) - 1 if wrapped is None else wrapped
         header = self.table.horizontalHeader()
-        for c in range(len(headers) - 1):
+        for c in range(len(headers)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(wrapped, QHeaderView.ResizeMode.Stretch)
         label = QLabel(intro, self)
         label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -71,7 +75,7 @@ def shortcuts_dialog(parent: QWidget | None = None) -> TableDialog:
         "Keyboard Shortcuts",
         "File, Edit, View and Photo keys work anywhere in the window (menus list them too); "
         "Viewer keys work while a photo is shown large, Editor keys in the metadata fields.",
-        ["Where", "What it does", "Keys"], rows, parent)
+        ["Where", "What it does", "Keys"], rows, parent, wrapped=1)
 
 
 def search_syntax_dialog(parent: QWidget | None = None) -> TableDialog:

@@ -196,6 +196,8 @@ class Importer:
         todo: list[Found] = []
         seen: set[str] = set()
         own = (self.archive.thumbnail_dir, self.archive.backup_dir)
+        catalog = os.path.abspath(self.archive.path)
+        catalog_files = {catalog + end for end in ("", "-wal", "-shm", "-journal")}
         by_path, failed_before, cancel = self.by_path, self.failed_before, self.cancel
         unchanged = 0
         try:
@@ -204,6 +206,8 @@ class Importer:
                     break
                 if item.__class__ is not Found:
                     key = str(item.path)
+                    if os.path.abspath(key) in catalog_files:  # the catalog, in its own folder
+                        continue
                     if key not in seen:
                         seen.add(key)
                         if item.error:

@@ -237,6 +237,16 @@ def test_import_lists_skipped_files_with_reasons(capsys, tmp_path: Path,
     assert "  … and 6 more skipped (see --json)" in lines
 
 
+def test_a_catalog_kept_in_its_photo_folder_is_not_listed_as_skipped(
+        capsys, tmp_path: Path, sample_dir: Path, monkeypatch) -> None:
+    shutil.copy(sample_dir / "loc_fsa_8b26527.jpg", tmp_path / "a.jpg")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # the second run finds the catalog, its -wal and -shm beside the photo
+        code, out, err = run(capsys, "--catalog", "cat.sqlite", "import", ".", "--json")
+        assert code == 0, err
+        assert json.loads(out)["skipped"] == [], out
+
+
 # -- 5. an unquoted date with a space ---------------------------------------------------------
 @pytest.mark.parametrize("argv, quoted", [
     (["date:c.", "1936"], 'date:"c. 1936"'),

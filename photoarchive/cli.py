@@ -176,6 +176,12 @@ def cmd_collection(archive: Archive, args: argparse.Namespace) -> int:
         records = photos.get_photos(archive, info.photo_ids)
         if records:
             print(format_table(records, numbered=True))
+    elif action == "move":
+        photo_id = _ids([args.id])[0]
+        position = info.photo_ids.index(photo_id) + 1 if photo_id in info.photo_ids else None
+        where = (f"at position {position} of {info.count}" if position == args.position
+                 else f"last, at position {position} (there is no position {args.position})")
+        print(f"{info.name}: photo {photo_id} is now {where}.")
     else:
         print(f"{info.name}: {info.count} photo(s).")
     return 0

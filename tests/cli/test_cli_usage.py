@@ -278,3 +278,13 @@ def test_edit_without_set_suggests_it(capsys, cat: str) -> None:
     _, out, _ = run(capsys, "--catalog", cat, "show", "1", "--json")
     shown = json.loads(out)
     assert shown["title"] == "Bridge over the river" and "k" not in shown["keywords"]
+
+
+def test_a_move_past_the_end_says_where_the_photo_went(capsys, cat: str) -> None:
+    assert run(capsys, "--catalog", cat, "collection", "create", "Box")[0] == 0
+    assert run(capsys, "--catalog", cat, "collection", "add", "Box", "1", "2", "3")[0] == 0
+    code, out, err = run(capsys, "--catalog", cat, "collection", "move", "Box", "1", "99")
+    assert code == 0, err
+    assert out.strip() == "Box: photo 1 is now last, at position 3 (there is no position 99)."
+    code, out, err = run(capsys, "--catalog", cat, "collection", "move", "Box", "1", "2")
+    assert out.strip() == "Box: photo 1 is now at position 2 of 3."

@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from photoarchive import __version__, cli_export, cli_writeback
-from photoarchive.cli_output import TerminalProgress, format_photo, format_table
+from photoarchive.cli_output import (
+    TerminalProgress,
+    format_photo,
+    format_table,
+    nothing_matches,
+)
 from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
@@ -98,7 +103,7 @@ def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
     elif records:
         print(format_table(records))
     else:
-        print("No photos match." if query else "The catalog is empty.")
+        print(nothing_matches(query))
     return 0
 
 

@@ -80,3 +80,15 @@ class TerminalProgress:
     def finish(self) -> None:
         self.stream.write("\r" + " " * 60 + "\r")
         self.stream.flush()
+
+
+def nothing_matches(query: str) -> str:
+    """What to say when a query finds nothing; for a query of bare numbers (a user who meant
+    photo ids), how to ask for ids."""
+    if not query:
+        return "The catalog is empty."
+    words = query.split()
+    if all(w.replace(",", "").isdecimal() and w.isascii() for w in words):
+        ids = ",".join(w.strip(",") for w in words)
+        return f"No photos match. (Words are searched as text; for photos by number: id:{ids})"
+    return "No photos match."

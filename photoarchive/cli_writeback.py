@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from photoarchive.cli_output import TerminalProgress
+from photoarchive.cli_output import TerminalProgress, nothing_matches
 from photoarchive.services.archive import Archive
 from photoarchive.services.photos import query_ids
 from photoarchive.services.tasks import CancelToken
@@ -34,7 +34,7 @@ def _selected(archive: Archive, args: argparse.Namespace) -> tuple[str, list[int
 
 
 def _nothing(query: str) -> int:
-    print("No photos match." if query else "The catalog is empty.")
+    print(nothing_matches(query))
     return 0
 
 

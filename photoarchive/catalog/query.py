@@ -67,6 +67,7 @@ FILTER_HELP: dict[str, tuple[str, str]] = {
               "day)")),
     "missing": ("missing:caption",
                 "records where that field is still empty: " + ", ".join(MISSING_FIELDS)),
+    "id": ("id:3,7,10..20", "photos by their numbers, as list and show give them"),
 }
 FILTERS: tuple[str, ...] = tuple(FILTER_HELP)
 FILTER_ALIASES: dict[str, str] = {"keywords": "keyword", "people": "person"}
@@ -162,7 +163,26 @@ def _normalise_value(name: str, value: str, raw: str) -> str:
                 f"missing:{value} is not a field that can be missing; use one of: "
                 + ", ".join(MISSING_FIELDS) + ".")
         value = key
+    if name == "id":
+        value = ",".join(f"{a}..{b}" if a != b else str(a) for a, b in id_ranges(value, raw))
     return value
+
+
+_ID_PART = re.compile(r"([0-9]{1,18})(?:\.\.([0-9]{1,18}))?")
+
+
+def id_ranges(value: str, raw: str | None = None) -> list[tuple[int, int]]:
+    """``3,7,10..20`` as [(3, 3), (7, 7), (10, 20)]; QueryError for anything else."""
+    ranges = []
+    for part in value.replace(" ", "").split(","):
+        match = _ID_PART.fullmatch(part)
+        if not match:
+            raise QueryError(f"{raw or 'id:' + value!r} is not a list of photo numbers; "
+                             "write it like id:12, id:3,7,12 or id:10..20.")
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) else low
+        ranges.append((min(low, high), max(low, high)))
+    return ranges
 
 
 def _check_date_not_cut(value: str, rest: str) -> None:
@@ -280,6 +300,7 @@ __all__ = [
     "Filter",
     "ParsedQuery",
     "has_token",
+    "id_ranges",
     "known_filters_text",
     "parse_query",
 ]

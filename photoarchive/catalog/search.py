@@ -50,7 +50,7 @@ from photoarchive.catalog.models import (
     photo_keyword,
     photo_person,
 )
-from photoarchive.catalog.query import Filter, ParsedQuery, parse_query
+from photoarchive.catalog.query import Filter, ParsedQuery, id_ranges, parse_query
 from photoarchive.errors import QueryError, UsageError
 
 DateBounds = Callable[[str], tuple[date, date]]
@@ -296,6 +296,9 @@ def _filter(flt: Filter, date_bounds: DateBounds) -> ColumnElement[bool]:
         return _date(value, date_bounds)
     if flt.field == "missing":
         return _missing(value)
+    if flt.field == "id":
+        return or_(*(Photo.id == low if low == high else Photo.id.between(low, high)
+                     for low, high in id_ranges(value)))
     raise QueryError(f"Unknown filter {flt.field}:")  # not reached for parse_query output
 
 

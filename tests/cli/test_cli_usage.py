@@ -288,3 +288,24 @@ def test_a_move_past_the_end_says_where_the_photo_went(capsys, cat: str) -> None
     assert out.strip() == "Box: photo 1 is now last, at position 3 (there is no position 99)."
     code, out, err = run(capsys, "--catalog", cat, "collection", "move", "Box", "1", "2")
     assert out.strip() == "Box: photo 1 is now at position 2 of 3."
+
+
+def test_photos_by_number_with_id(capsys, cat: str) -> None:
+    code, out, err = run(capsys, "--catalog", cat, "list", "id:1,3", "--json")
+    assert code == 0, err
+    assert _ids(out) == [1, 3]
+    code, out, err = run(capsys, "--catalog", cat, "list", "id:2..4", "-id:3", "--json")
+    assert _ids(out) == [2, 4]
+    code, out, err = run(capsys, "--catalog", cat, "write-metadata", "--dry-run", "--json",
+                         "id:2")
+    assert code == 0, err
+    assert [p["id"] for p in json.loads(out)["photos"]] == [2]
+    code, out, err = run(capsys, "--catalog", cat, "list", "id:two")
+    one_line_error(err, code)
+    assert "id:10..20" in err
+
+
+def test_bare_numbers_that_match_nothing_point_to_id(capsys, cat: str) -> None:
+    code, out, err = run(capsys, "--catalog", cat, "write-metadata", "--embed", "1", "2")
+    assert code == 0, err
+    assert "for photos by number: id:1,2" in out

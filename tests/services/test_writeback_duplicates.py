@@ -73,9 +73,9 @@ def test_a_write_that_makes_two_files_identical_is_reported(archive, two_copies:
 
     assert _sha256(one) == _sha256(two)
     assert written.photos[0].outcome == "written"
-    assert written.photos[0].messages == [
+    assert written.photos[0].messages == [(
         f"its file is now identical to that of photo {first} ({one}): two catalog "
-        "records of one file. Keep one and remove the other from the catalog."]
+        "records of one file. Keep one and remove the other from the catalog.")]
     assert get_photo(archive, first).content_hash == _sha256(one)
     # The unique identity stays the second photo's own until the two differ again.
     assert get_photo(archive, second).content_hash == own_hash

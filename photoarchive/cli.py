@@ -30,7 +30,7 @@ from photoarchive.cli_output import (
 from photoarchive.errors import CatalogDamaged, PhotoarchiveError, UsageError
 from photoarchive.paths import default_catalog_path
 from photoarchive.services import backup, catalog_summary, collections, photos
-from photoarchive.services.archive import Archive, open_archive
+from photoarchive.services.archive import Archive, catalog_exists, open_archive
 from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
 from photoarchive.services.fields import FIELDS
 from photoarchive.services.tasks import CancelToken
@@ -460,13 +460,14 @@ def _check_arguments(args: argparse.Namespace) -> None:
 
 def _missing_catalog(args: argparse.Namespace, catalog_path: Path,
                      parser: argparse.ArgumentParser) -> int | None:
-    """What to do when the catalog file does not exist; None: open (and create) it.
+    """What to do when there is no catalog yet; None: open (and create) it.
 
     Only `import` (and `restore`) create a catalog that was named explicitly; a mistyped
     --catalog must not become a new empty one. For the default catalog `list`, `search`
     and `status` say it is empty; with no command the summary says there is none yet.
+    An empty file (a creation killed before it committed) counts as no catalog.
     """
-    if catalog_path.exists() or args.command in CREATING_COMMANDS:
+    if args.command in CREATING_COMMANDS or catalog_exists(catalog_path):
         return None
     explicit = args.catalog is not None or bool(os.environ.get("PHOTOARCHIVE_CATALOG"))
     if not explicit and args.command in ("list", "search", "status"):
@@ -481,8 +482,10 @@ def _missing_catalog(args: argparse.Namespace, catalog_path: Path,
               f"photoarchive {where}import FOLDER\n")
         parser.print_help()
         return 0
-    raise UsageError(f"There is no catalog at {catalog_path}. Import photos to create one: "
-                     f"photoarchive {where}import FOLDER")
+    empty = (" (the file is there but empty: no catalog was created in it)"
+             if catalog_path.exists() else "")
+    raise UsageError(f"There is no catalog at {catalog_path}{empty}. Import photos to create "
+                     f"one: photoarchive {where}import FOLDER")
 
 
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {

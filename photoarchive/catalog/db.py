@@ -3,6 +3,12 @@
 The schema is created and upgraded only by Alembic. A catalog that is older than this
 program is backed up (SQLite's online backup API) before it is upgraded; a catalog that is
 newer, or not a catalog at all, is refused with a plain message, never overwritten.
+
+A new catalog is created in one transaction (every table, index, the search index and the
+Alembic stamp), so a kill leaves either the whole schema or none. A file with no schema at all
+(zero bytes, or an SQLite file whose creation was killed before it committed) is "not created
+yet" (`is_created`): commands that create a catalog create it there; the others say there is
+no catalog.
 """
 
 from __future__ import annotations
@@ -59,9 +65,20 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
 
 def _on_connect_writable(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = FULL")  # a confirmed edit survives a power cut too
     cur.close()
+
+
+def _use_wal(engine: Engine) -> None:
+    """Switch the file to WAL (it stays so). Done once the file is known to be a catalog or
+    empty, not on connecting: a database that is not ours is refused exactly as it was."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA journal_mode = WAL")  # outside a transaction: autocommit
+        cur.close()
+    finally:
+        raw.close()
 
 
 def _lower(value: object) -> object:
@@ -175,6 +192,45 @@ def _check_is_sqlite(path: Path) -> None:
                 "Nothing was changed; choose another file with --catalog.")
 
 
+def is_created(path: Path) -> bool:
+    """Whether `path` holds a catalog, or anything that is not an empty one in the making.
+
+    False when the file is absent, has zero bytes, or is an SQLite database with no schema
+    (no table but perhaps an empty `alembic_version`): what a creation killed before its
+    transaction committed leaves. True for anything else, including files that are not
+    SQLite or are damaged: `open_catalog` refuses those with its own message. Reading
+    creates nothing beside a file in rollback-journal mode.
+    """
+    path = Path(path).expanduser()
+    try:
+        if not path.is_file():
+            return path.exists()  # a folder is "something": open_catalog says what
+        if path.stat().st_size == 0:
+            return False
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return True
+    except OSError:
+        return True
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    # Read-write (never "create"): a `-wal` a killed writer left is then recovered, as
+    # opening the catalog would; read-only media can only be read as they are.
+    mode = "rw" if writable else "ro"
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if names - {"alembic_version"}:
+                return True
+            return bool(names) and conn.execute(
+                "SELECT 1 FROM alembic_version").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True  # damaged: open_catalog says so and offers a backup
+
+
 def open_catalog(path: Path, backup_dir: Path | None = None) -> Catalog:
     """Open (creating or upgrading as needed) the catalog at `path`."""
     path = Path(path).expanduser()
@@ -214,6 +270,10 @@ def _check_current(engine: Engine, path: Path) -> None:
     """A read-only catalog cannot be upgraded: refuse one whose schema is not current."""
     with engine.connect() as conn:
         current = _stored_revision(conn)
+        empty = current is None and not inspect(conn).get_table_names()
+    if empty:
+        raise CatalogError(f"{path} is an empty file, not a catalog yet, and it is read-only "
+                           "here, so no catalog can be created in it.")
     if current != SCHEMA_HEAD:
         raise CatalogError(f"The catalog {path} is read-only and was made by another version "
                            "of photoarchive, so it cannot be opened here. Copy it somewhere "
@@ -284,9 +344,10 @@ def _stored_revision(conn: Connection) -> str | None:
 def _migrate(engine: Engine, path: Path, backup_dir: Path | None) -> None:
     with engine.connect() as conn:
         current = _stored_revision(conn)
-        if current == SCHEMA_HEAD:
-            return
-        tables = set(inspect(conn).get_table_names())
+        tables = set(inspect(conn).get_table_names()) if current != SCHEMA_HEAD else set()
+    if current == SCHEMA_HEAD:
+        _use_wal(engine)
+        return
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -298,12 +359,18 @@ def _migrate(engine: Engine, path: Path, backup_dir: Path | None) -> None:
             f"(schema {current}); please update photoarchive.")
     if current is None and tables - {"alembic_version"}:
         raise CatalogError(f"{path} is an SQLite database but not a photoarchive catalog.")
+    _use_wal(engine)
     if current is not None:
         # An older catalog: keep a copy before changing its schema.
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or path.with_name(path.name + ".backups")
         backup_to(path, folder / f"{path.stem}-{stamp}-before_schema_{SCHEMA_HEAD}.sqlite")
-    with engine.begin() as conn:
+    # One transaction that takes the write lock first (BEGIN IMMEDIATE): the schema appears
+    # whole or not at all, and two programs creating or upgrading one catalog at once queue
+    # instead of one failing with "database is locked"; the second finds the work done.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+        if _stored_revision(conn) == SCHEMA_HEAD:
+            return
         command.upgrade(_alembic_config(conn), "head")
 
 

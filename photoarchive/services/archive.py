@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from photoarchive import paths
-from photoarchive.catalog.db import Catalog, open_catalog
+from photoarchive.catalog.db import Catalog, is_created, open_catalog
 from photoarchive.errors import CatalogError
 
 
@@ -78,3 +78,9 @@ def open_archive(catalog_path: Path | None = None) -> Archive:
     path = Path(catalog_path) if catalog_path else paths.default_catalog_path()
     path = path.expanduser().absolute()
     return Archive(catalog=open_catalog(path, backup_dir=paths.backup_dir(path)))
+
+
+def catalog_exists(catalog_path: Path) -> bool:
+    """Whether a catalog exists at `catalog_path`: False for no file, and for an empty one
+    (zero bytes, or a catalog whose creation was interrupted); see `catalog.db.is_created`."""
+    return is_created(Path(catalog_path).expanduser().absolute())

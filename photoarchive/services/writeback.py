@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
 from photoarchive.media.dates import display_text
@@ -138,18 +140,27 @@ def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
 
 
 def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
-                  embedded: bool, written: str) -> None:
-    """Record the files as written now, holding the values of digest `written`."""
+                  embedded: bool, written: str) -> str | None:
+    """Record the files as written now, holding the values of digest `written`.
+
+    Returns a message when the written file is now byte-identical to another photo's (two
+    copies of one scan given the same values): the content hash identifies one photo (it
+    relinks moved files and skips duplicates on import), so this photo keeps the one it had
+    until the two differ again; its file state records the new hash, so it is in sync.
+    """
     with archive.session() as session:
         photo = session.get(Photo, photo_id)
         if photo is None:
-            return
+            return None
         path = Path(photo.path)
         st = path.stat()
         same = not embedded and (st.st_size, st.st_mtime) == (photo.file_size, photo.file_mtime)
         state = stamp_files(path, photo.content_hash if same else None)
         stamp = state["file"]
-        if stamp["hash"] != photo.content_hash:
+        twin = None if stamp["hash"] == photo.content_hash else session.execute(
+            select(Photo.id, Photo.path).where(Photo.content_hash == stamp["hash"],
+                                               Photo.id != photo_id)).first()
+        if stamp["hash"] != photo.content_hash and twin is None:
             for where in (thumbnail_file, small_thumbnail_file):
                 old = where(archive.thumbnail_dir, photo.content_hash)
                 new = where(archive.thumbnail_dir, stamp["hash"])
@@ -162,6 +173,10 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
         photo.synced_at = seen_modified  # an edit made meanwhile stays "catalog newer"
         log_files(session, [photo_id], f"written: {'embed' if embedded else 'sidecar'}",
                   origin="write")
+    if twin is None:
+        return None
+    return (f"its file is now identical to that of photo {twin.id} ({twin.path}): two "
+            "catalog records of one file. Keep one and remove the other from the catalog.")
 
 
 def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
@@ -188,8 +203,11 @@ def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
                 record = _write_one(photo, mode, options, dry_run, force)  # type: ignore[arg-type]
                 report.photos.append(record)
                 if record.outcome == "written":
-                    _record_write(archive, photo.id, photo.modified_at, record.mode == "embed",
-                                  values_digest(_values(photo)))
+                    duplicate = _record_write(archive, photo.id, photo.modified_at,
+                                              record.mode == "embed",
+                                              values_digest(_values(photo)))
+                    if duplicate:
+                        record.messages.append(duplicate)
                 progress.advance(len(report.photos), len(ids), photo.path)
     finally:
         progress.finish()

@@ -66,3 +66,25 @@ def test_catalog_that_cannot_be_written(tmp_path: Path, sample_dir: Path) -> Non
     assert edited.returncode == 2, (edited.stdout, edited.stderr)
     assert len(edited.stderr.strip().splitlines()) == 1
     assert "read-only" in edited.stderr or "cannot" in edited.stderr, edited.stderr
+
+
+def test_an_empty_catalog_file_that_cannot_be_written(tmp_path: Path, sample_dir: Path) -> None:
+    """An empty file (a creation killed before it committed) on read-only media: no catalog
+    to list, and none can be created in it; both said plainly."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    catalog = folder / "c.sqlite"
+    catalog.write_bytes(b"")
+    catalog.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        listed = _run(["--catalog", str(catalog), "list"])
+        made = _run(["--catalog", str(catalog), "import", str(sample_dir / "loc_fsa_8b26527.jpg")])
+    finally:
+        folder.chmod(0o755)
+    assert listed.returncode == 2 and "There is no catalog at" in listed.stderr
+    assert "the file is there but empty" in listed.stderr
+    assert made.returncode == 2 and "Traceback" not in made.stderr
+    assert (f"{catalog} is an empty file, not a catalog yet, and it is read-only here, so no "
+            "catalog can be created in it.") in made.stderr, made.stderr
+    assert catalog.read_bytes() == b"" and sorted(p.name for p in folder.iterdir()) == ["c.sqlite"]

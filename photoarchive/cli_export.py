@@ -98,8 +98,9 @@ def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
     if args.json:
         _json({**report.to_dict(), "settings_from": origin, "title": settings.title})
     else:
-        print(f"Exported {report.photos - len(report.failed)} photo(s) to "
-              f"{Path(report.out_dir) / 'index.html'} in {report.seconds:.1f} s: "
+        kept = f", {len(report.kept)} kept as last published," if report.kept else ""
+        print(f"Exported {report.photos - len(report.failed) - len(report.kept)} photo(s) to "
+              f"{Path(report.out_dir) / 'index.html'}{kept} in {report.seconds:.1f} s: "
               f"{report.images_made} image(s) made, {report.images_retagged} re-captioned, "
               f"{report.images_kept} unchanged; {len(report.pages_written)} page(s) written, "
               f"{report.pages_kept} unchanged.")
@@ -110,13 +111,16 @@ def cmd_export_gallery(archive: Archive, args: argparse.Namespace) -> int:
                   "--title and --intro change them.")
         for line in report.gaps.lines(_list_command(args)) if report.gaps else []:
             print(f"  {line}")
+        for photo_id, error in report.kept:
+            print(f"  kept as last published: photo {photo_id}: {error} (its page stays, with "
+                  "the image of the last export)")
         for photo_id, error in report.failed:
             print(f"  left out: photo {photo_id}: {error}")
         if report.cancelled:
             print("Stopped early (Ctrl+C); run the same export again to finish it.")
     if report.cancelled:
         return 130
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.kept else 0
 
 
 def cmd_export_csv(archive: Archive, args: argparse.Namespace) -> int:

@@ -6,7 +6,10 @@ output folder records, per photo, the source's content hash, size and mtime and 
 settings (the "pixel key"), and the embedded text (the "text key"), so a second export
 re-encodes nothing that is unchanged, swaps only the metadata segments of images whose
 caption or credit changed, and rewrites only the pages whose HTML differs. Files of photos
-that left the selection are removed — only files the manifest says we wrote.
+that left the selection are removed — only files the manifest says we wrote. A photo still
+selected whose original cannot be read this time (a drive not connected) keeps the image and
+thumbnail it was last published with, and its page (rendered again from the catalog), so its
+address keeps working; an export that could publish no photo at all changes nothing.
 
 Layout: index.html, photos/<slug>-<id>.html, images/<slug>-<id>.jpg,
 thumbs/<slug>-<id>.jpg, assets/ (the theme's CSS and script), photoarchive-gallery.json.
@@ -17,6 +20,7 @@ when a title is added or changed. Files follow the umask (0644 under the usual 0
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -30,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photoarchive.errors import UsageError
+from photoarchive.errors import MediaError, NotFound, UsageError
 from photoarchive.media.derivatives import (
     PIXEL_VERSION,
     DerivativeJob,
@@ -76,7 +80,9 @@ class GalleryReport:
     pages_written: list[str] = field(default_factory=list)
     pages_kept: int = 0
     removed: list[str] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # left out of the gallery
+    # Original unreadable this time: published with its last export's image and thumbnail.
+    kept: list[tuple[int, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
     gaps: TextGaps | None = None  # photos published with no title or no alt text
@@ -84,6 +90,7 @@ class GalleryReport:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["failed"] = [{"id": i, "error": e} for i, e in self.failed]
+        data["kept"] = [{"id": i, "error": e} for i, e in self.kept]
         data["gaps"] = self.gaps.to_dict() if self.gaps else None
         data["seconds"] = round(self.seconds, 3)
         return data
@@ -131,8 +138,23 @@ def _prepare_out(out: Path) -> dict[str, Any]:
     if out.exists() and not manifest and any(out.iterdir()):
         raise UsageError(f"{out} is not empty and holds no gallery exported by photoarchive; "
                          "choose a new or empty folder.")
-    out.mkdir(parents=True, exist_ok=True)
     return manifest
+
+
+def _refuse_if_all_unreadable(records: list[PhotoRecord], out: Path) -> None:
+    """Raise NotFound, before the folder is touched, when no original can be reached (a
+    drive not connected, say): an export then would only publish an empty gallery."""
+    for r in records:
+        try:
+            os.stat(r.path)
+            return
+        except OSError:
+            continue
+    n = len(records)
+    first = f"{Path(records[0].path).name}: the file is missing" + (", …" if n > 1 else "")
+    raise NotFound(f"None of the {n} photos' original files can be read ({first}); is the "
+                   "drive or folder that holds them connected? Nothing was exported"
+                   + (f" and nothing in {out} was changed." if out.exists() else "."))
 
 
 def _published_names(manifest: dict[str, Any]) -> dict[str, str]:
@@ -186,6 +208,9 @@ class _Export:
         self.workers, self.progress, self.cancel = workers, progress, cancel
         self.report = GalleryReport(out_dir=str(out))
         self.old = _prepare_out(out)
+        # Folders this run makes, innermost first: removed again if nothing is published.
+        self.created = [f for f in (out, *out.parents) if not f.exists()]
+        out.mkdir(parents=True, exist_ok=True)
         self.old_photos: dict[str, Any] = self.old.get("photos", {})
         self.published = _published_names(self.old)
         self.entries: dict[str, Any] = {}
@@ -232,33 +257,59 @@ class _Export:
             plans.append(plan)
         return plans
 
-    def _reuse(self, plan: _Plan) -> bool:
-        """Keep (or rename, or retag) earlier derivatives when their pixels still hold."""
+    def _take_over(self, plan: _Plan) -> bool | None:
+        """Take the photo's image and thumbnail of the last export over for this one
+        (renamed to the plan's name, retagged when the text changed): True if retagged,
+        False if kept as they were, None if there are none to take (nothing is touched)."""
         old = self.old_photos.get(str(plan.record.id))
-        if not isinstance(old, dict) or old.get("pixels") != plan.pixels:
-            return False
+        if not isinstance(old, dict):
+            return None
         old_name = str(old.get("name", ""))
         sizes = [old.get("large"), old.get("thumb")]
         if not re.fullmatch(r"[a-z0-9-]+", old_name) or not all(
                 isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
                 for v in sizes):
-            return False
+            return None
         files = [(self.out / d / f"{old_name}.jpg", self.out / d / f"{plan.name}.jpg")
                  for d in ("images", "thumbs")]
         if not all(src.is_file() for src, _ in files):
-            return False
+            return None
         for src, dst in files:
             if src != dst:
                 os.replace(src, dst)  # the title changed: a new file name, same pixels
+        plan.sizes = ((sizes[0][0], sizes[0][1]), (sizes[1][0], sizes[1][1]))
         if old.get("text") != plan.text_key:
             for _, dst in files:
                 retag(dst, _embedded(plan.record))
+            return True
+        for _, dst in files:
+            self._repair_mode(dst)
+        return False
+
+    def _reuse(self, plan: _Plan) -> bool:
+        """Keep (or rename, or retag) earlier derivatives when their pixels still hold."""
+        old = self.old_photos.get(str(plan.record.id))
+        if not isinstance(old, dict) or old.get("pixels") != plan.pixels:
+            return False
+        retagged = self._take_over(plan)
+        if retagged is None:
+            return False
+        if retagged:
             self.report.images_retagged += 1
         else:
-            for _, dst in files:
-                self._repair_mode(dst)
             self.report.images_kept += 1
-        plan.sizes = ((sizes[0][0], sizes[0][1]), (sizes[1][0], sizes[1][1]))
+        return True
+
+    def _keep_published(self, plan: _Plan) -> bool:
+        """Publish a photo whose original could not be read with its last export's image
+        and thumbnail, so its page stays where links point. The old pixel key is kept, so an
+        export once the original is back remakes them only if they are out of date."""
+        old = self.old_photos.get(str(plan.record.id))
+        if not isinstance(old, dict) or not isinstance(old.get("pixels"), str):
+            return False
+        if self._take_over(plan) is None:
+            return False
+        plan.pixels = old["pixels"]
         return True
 
     def images(self, plans: list[_Plan]) -> None:
@@ -322,9 +373,12 @@ class _Export:
 
     def record_entries(self, plans: list[_Plan]) -> None:
         for plan in plans:
-            if plan.sizes is None:
-                if plan.error:
+            if plan.sizes is None and plan.error:
+                if self._keep_published(plan):
+                    self.report.kept.append((plan.record.id, plan.error))
+                else:
                     self.report.failed.append((plan.record.id, plan.error))
+            if plan.sizes is None:
                 continue
             self.entries[str(plan.record.id)] = {
                 "name": plan.name, "pixels": plan.pixels, "text": plan.text_key,
@@ -359,6 +413,20 @@ class _Export:
             else:
                 self.report.pages_kept += 1
             self._tick(relative)
+
+    def refuse_if_empty(self, plans: list[_Plan]) -> None:
+        """Raise MediaError when no photo could be published, before any page is written
+        (so the folder keeps the gallery it had, and a new folder is removed again)."""
+        if any(p.sizes is not None for p in plans):
+            return
+        for folder in self.created:
+            with contextlib.suppress(OSError):  # not empty after all: it stays
+                folder.rmdir()
+        first = next((p.error for p in plans if p.error), "")
+        raise MediaError(f"None of the {len(plans)} photos could be exported ({first}"
+                         f"{', …' if len(plans) > 1 else ''}); nothing was published"
+                         + ("." if self.created else f" and nothing in {self.out} was "
+                                                     "changed."))
 
     def remove_stale(self) -> None:
         for relative in self.old.get("files", []):
@@ -416,10 +484,13 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
     `collection` names the collection published, `query` the search that chose the photos
     otherwise: the report's `gaps` then give searches that list the photos with no title
     or alt text. A complete export of a collection remembers its settings and folder for
-    the next (`gallery_settings.remember_gallery`). Photos whose file is missing or
-    unreadable are left out and listed in the
-    report's `failed`; a cancelled export leaves a consistent folder that the next run
-    completes.
+    the next (`gallery_settings.remember_gallery`): complete means it ran to the end and
+    wrote the gallery, even if some photos were left out or kept. A photo whose file is
+    missing or unreadable keeps its last published image, thumbnail and page (listed in the
+    report's `kept`), or is left out (`failed`) when this folder never had it. When no
+    original can be reached (NotFound) or no photo can be published (MediaError) the export
+    raises and changes nothing. A cancelled export leaves a consistent folder that the next
+    run completes.
     """
     started = time.monotonic()
     settings.check()
@@ -427,6 +498,7 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
     records = get_photos(archive, list(dict.fromkeys(photo_ids)))
     if not records:
         raise UsageError("Nothing to publish: no photos were selected.")
+    _refuse_if_all_unreadable(records, Path(out_dir).expanduser().absolute())
     run = _Export(archive, Path(out_dir).expanduser().absolute(), settings,
                   workers or os.cpu_count() or 1, progress or NullProgress(),
                   cancel or CancelToken())
@@ -442,6 +514,7 @@ def export_gallery(archive: Archive, photo_ids: list[int], out_dir: Path | str,
         run.images(plans)
         run.record_entries(plans)
         if not run.cancel.cancelled:
+            run.refuse_if_empty(plans)
             run.pages(plans, renderer)
         complete = not run.cancel.cancelled
         if complete:

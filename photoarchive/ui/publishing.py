@@ -138,6 +138,8 @@ class PublishingActions(QObject):
         else:
             self._say(f"Exported {_photos(done)} to {index} in {report.seconds:.1f} s.", 15000)
             lines = [f"The gallery of {_photos(done)} is in {report.out_dir}."]
+            lines += [f"Kept as last published (its page stays, with the image of the last "
+                      f"export): {error}" for _id, error in report.kept[:10]]
             lines += [f"Left out: {error}" for _id, error in report.failed[:10]]
             lines += report.gaps.lines() if report.gaps else []
             box = self._tell(QMessageBox.Icon.Information, "Gallery exported", "\n".join(lines))

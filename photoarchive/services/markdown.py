@@ -2,9 +2,10 @@
 
 CommonMark, parsed by a well-kept parser set up so that it cannot emit raw HTML: HTML in the
 text comes out escaped, as text. Links keep only http, https and mailto addresses (`safe_url`);
-any other (javascript:, data:, relative paths) stays plain text, and so do images (a gallery
-opened from disk loads nothing from elsewhere). Indented code blocks are off too: curators
-indent paragraphs, and four spaces should not turn a paragraph into code.
+any other (javascript:, data:, relative paths) stays plain text. Images are off: `![alt](url)`
+shows as "!" and a link to the image, never loads it (a gallery opened from disk loads nothing
+from elsewhere). Indented code blocks are off too: curators indent paragraphs, and four spaces
+should not turn a paragraph into code.
 """
 
 from __future__ import annotations

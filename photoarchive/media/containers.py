@@ -24,6 +24,8 @@ import struct
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from photoarchive.media import jpeg
+
 __all__ = ["KINDS", "block_size", "jfif_density", "restore_untouched"]
 
 KINDS = frozenset({"exif", "iptc", "icc"})
@@ -43,28 +45,16 @@ def _jpeg_kind(marker: int, body: bytes) -> str | None:
 
 
 def _jpeg_pieces(data: bytes) -> list[Piece] | None:
-    """SOI, each segment before the first scan, then the rest; None if not a JPEG."""
-    if not data.startswith(b"\xff\xd8"):
+    """SOI, each segment (and fill byte) before the first scan, then the rest; None if not a
+    JPEG, or a damaged or truncated one (its pieces would not add up to the file)."""
+    walk = jpeg.layout(data)
+    if walk is None or walk.ending in ("damaged", "truncated"):
         return None
     pieces: list[Piece] = [(None, data[:2])]
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            return None
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pieces.append((None, data[pos:pos + 1]))
-            pos += 1
-            continue
-        if marker == 0xDA:
-            break
-        length = int.from_bytes(data[pos + 2:pos + 4], "big")
-        if length < 2 or pos + 2 + length > len(data):
-            return None
-        body = data[pos + 4:pos + 2 + length]
-        pieces.append((_jpeg_kind(marker, body), data[pos:pos + 2 + length]))
-        pos += 2 + length
-    pieces.append((None, data[pos:]))
+    for seg in walk.segments:
+        kind = None if seg.fill else _jpeg_kind(seg.marker, data[seg.body_start:seg.end])
+        pieces.append((kind, data[seg.start:seg.end]))
+    pieces.append((None, data[walk.stop:]))
     return pieces
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from PIL import Image, ImageCms
 
 from photoarchive.errors import MediaError
+from photoarchive.media import jpeg
 from photoarchive.media.decode import load_oriented
 
 __all__ = [
@@ -258,19 +259,14 @@ def metadata_segments(text: EmbeddedText) -> list[bytes]:
 
 def _segments(data: bytes) -> tuple[list[tuple[int, bytes]], int]:
     """Marker segments before the first scan, and the offset where the scan starts."""
-    if data[:2] != b"\xff\xd8":
+    walk = jpeg.layout(data)
+    if walk is None:
         raise MediaError("not a JPEG file")
-    pos, found = 2, []
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            raise MediaError("damaged JPEG marker")
-        marker = data[pos + 1]
-        if marker == 0xDA:
-            return found, pos
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
-        found.append((marker, data[pos + 4:pos + 2 + length]))
-        pos += 2 + length
-    raise MediaError("JPEG file without image data")
+    if walk.ending == "damaged":
+        raise MediaError("damaged JPEG marker")
+    if walk.scan is None:
+        raise MediaError("JPEG file without image data")
+    return [(s.marker, data[s.body_start:s.end]) for s in walk.segments if not s.fill], walk.scan
 
 
 def with_metadata(data: bytes, text: EmbeddedText) -> bytes:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import exiv2
 
+from photoarchive.media import jpeg
 from photoarchive.media.exiv2_log import capture
 
 __all__ = ["ExifValue", "RawMetadata", "XmpValue", "clean_text", "read_raw"]
@@ -152,19 +153,14 @@ def _read_iptc_digest(path: Path) -> bool | None:
     """
     resources: dict[int, bytes] = {}
     with open(path, "rb") as fh:
-        if fh.read(2) != b"\xff\xd8":
+        walk = jpeg.layout(fh)
+        if walk is None:
             return None
-        while True:
-            head = fh.read(4)
-            if len(head) < 4 or head[0] != 0xFF or head[1] in (0xD9, 0xDA):
-                break
-            length = struct.unpack(">H", head[2:])[0]
-            if length < 2:
-                break
-            if head[1] != 0xED:
-                fh.seek(length - 2, 1)
+        for segment in walk.segments:
+            if segment.marker != jpeg.APP13:
                 continue
-            seg = fh.read(length - 2)
+            fh.seek(segment.body_start)
+            seg = fh.read(segment.end - segment.body_start)
             if not seg.startswith(b"Photoshop 3.0\x00"):
                 continue
             pos = 14

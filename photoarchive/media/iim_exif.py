@@ -39,6 +39,7 @@ from pathlib import Path
 
 import exiv2
 
+from photoarchive.media import jpeg
 from photoarchive.media.mwg import is_boilerplate_caption
 from photoarchive.media.xmp import Prepared
 
@@ -351,17 +352,10 @@ def _irb_resources(seg: bytes, pos: int = 14) -> list[tuple[int, int, int]]:
 
 def _jpeg_resource_blocks(data: bytes) -> list[tuple[int, int]]:
     """(start, end) of the image resources in each APP13 "Photoshop 3.0" segment of a JPEG."""
-    blocks = []
-    pos = 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] not in (0xD9, 0xDA):
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        if length < 2:
-            break
-        start, end = pos + 4, pos + 2 + length
-        if data[pos + 1] == 0xED and data[start:start + 14] == b"Photoshop 3.0\x00":
-            blocks.append((start + 14, end))
-        pos = end
-    return blocks
+    walk = jpeg.layout(data)
+    return [(seg.body_start + 14, seg.end) for seg in (walk.segments if walk else ())
+            if seg.marker == jpeg.APP13
+            and data[seg.body_start:seg.body_start + 14] == b"Photoshop 3.0\x00"]
 
 
 def _psd_resource_blocks(data: bytes) -> list[tuple[int, int]]:

@@ -42,7 +42,7 @@ import exiv2
 from PIL import ImageSequence
 
 from photoarchive.errors import InvalidDate, MediaError
-from photoarchive.media import xmp
+from photoarchive.media import jpeg, xmp
 from photoarchive.media.containers import block_size, jfif_density, restore_untouched
 from photoarchive.media.dates import display_text
 from photoarchive.media.decode import open_image
@@ -319,19 +319,11 @@ EXIF_SLACK = (512, 0.10)
 def _scan_bytes(data: bytes) -> bytes | None:
     """A JPEG's compressed image data: from the first SOS marker to the last EOI (or to the
     end of a file cut short); None when it is not a JPEG or has no scan."""
-    if not data.startswith(b"\xff\xd8"):
+    walk = jpeg.layout(data)
+    if walk is None or walk.scan is None:
         return None
-    pos = 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF:
-        marker = data[pos + 1]
-        if marker == 0xDA:
-            end = data.rfind(b"\xff\xd9")
-            return data[pos:end + 2 if end > pos else len(data)]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
-    return None
+    end = data.rfind(b"\xff\xd9")
+    return data[walk.scan:end + 2 if end > walk.scan else len(data)]
 
 
 def _pixels_digest(path: Path) -> str | None:

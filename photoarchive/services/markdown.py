@@ -1,39 +1,27 @@
-"""A small, safe Markdown renderer for gallery introductions (and captions, if allowed).
+"""Safe Markdown for gallery introductions (and captions, if allowed), by markdown-it-py.
 
-It knows paragraphs, headings, bulleted and numbered lists, block quotes, emphasis, strong
-text, inline code, links and autolinks. Everything else is text: raw HTML, images and
-unknown syntax come out escaped, never as markup. Links keep only http, https and mailto
-addresses; any other (javascript:, data:, relative paths) is shown as plain text.
-Our own ~150 lines instead of a dependency: the subset is what curators write, and a
-renderer that cannot emit raw HTML needs no separate sanitiser.
+CommonMark, parsed by a well-kept parser set up so that it cannot emit raw HTML: HTML in the
+text comes out escaped, as text. Links keep only http, https and mailto addresses (`safe_url`);
+any other (javascript:, data:, relative paths) stays plain text. Images are off: `![alt](url)`
+shows as "!" and a link to the image, never loads it (a gallery opened from disk loads nothing
+from elsewhere). Indented code blocks are off too: curators indent paragraphs, and four spaces
+should not turn a paragraph into code.
 """
 
 from __future__ import annotations
 
-import re
-from html import escape
 from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 __all__ = ["render", "safe_url"]
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
-_INLINE = re.compile(
-    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!<>|~])"
-    r"|`(?P<code>[^`\n]+)`"
-    r"|\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]+)(?:\s+\"(?P<title>[^\"\n]*)\")?\)"
-    r"|<(?P<auto>(?:https?://|mailto:)[^>\s]+)>"
-    r"|\*\*(?P<strong>[^\s*](?:.*?[^\s*])?)\*\*"
-    r"|__(?P<strong2>[^\s_](?:.*?[^\s_])?)__"
-    r"|\*(?P<em>[^\s*](?:.*?[^\s*])?)\*"
-    r"|(?<![\w])_(?P<em2>[^\s_](?:.*?[^\s_])?)_(?![\w])",
-    re.DOTALL,
-)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-_NUMBER = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+(.*)$", re.ASCII)  # CommonMark: 0-9
-_QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+# Lists as one line of HTML ("<ul><li>one</li><li>two</li></ul>"), as the pages always had.
+_COMPACT = frozenset({"bullet_list_open", "ordered_list_open", "list_item_open",
+                      "list_item_close"})
 
 
 def safe_url(url: str) -> str | None:
@@ -52,116 +40,42 @@ def safe_url(url: str) -> str | None:
     return url
 
 
-def _link(text_html: str, url: str, title: str | None) -> str:
-    attrs = f' title="{escape(title)}"' if title else ""
-    return f'<a href="{escape(url, quote=True)}"{attrs}>{text_html}</a>'
+def _parser() -> MarkdownIt:
+    # xhtmlOut off: "<br>" and "<hr>", as HTML5 pages write them. No linkify, no typographer:
+    # text that is not Markdown syntax stays as written.
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False, "linkify": False,
+                                   "typographer": False})
+    md.disable(["image", "code"])
+    # markdown-it asks this of every link and autolink (normalised: spaces and non-ASCII
+    # already %-encoded); a refused one is left as the text it was written as.
+    md.validateLink = lambda url: safe_url(url) is not None  # type: ignore[method-assign]
+    return md
 
 
-def _inline(text: str) -> str:
-    """Inline Markdown to HTML; every character of text that is not syntax is escaped."""
-    out: list[str] = []
-    pos = 0
-    for match in _INLINE.finditer(text):
-        out.append(escape(text[pos:match.start()]))
-        pos = match.end()
-        groups = match.groupdict()
-        if groups["esc"] is not None:
-            out.append(escape(groups["esc"]))
-        elif groups["code"] is not None:
-            out.append(f"<code>{escape(groups['code'])}</code>")
-        elif groups["text"] is not None:
-            url = safe_url(groups["url"])
-            label = _inline(groups["text"])
-            out.append(_link(label, url, groups["title"]) if url else escape(match.group(0)))
-        elif groups["auto"] is not None:
-            url = safe_url(groups["auto"])
-            shown = escape(groups["auto"].removeprefix("mailto:"))
-            out.append(_link(shown, url, None) if url else escape(match.group(0)))
-        elif (strong := groups["strong"] or groups["strong2"]) is not None:
-            out.append(f"<strong>{_inline(strong)}</strong>")
-        else:
-            out.append(f"<em>{_inline(groups['em'] or groups['em2'])}</em>")
-    out.append(escape(text[pos:]))
-    return "".join(out)
+_MD = _parser()
 
 
-def _paragraph(lines: list[str]) -> str:
-    # Two trailing spaces or a backslash at the end of a line: a hard line break.
-    parts = []
-    for index, line in enumerate(lines):
-        hard = index < len(lines) - 1 and line.endswith(("  ", "\\"))
-        clean = line.rstrip()
-        clean = clean[:-1] if hard and clean.endswith("\\") else clean
-        parts.append(_inline(clean.strip()) + ("<br>" if hard else ""))
-    return "<p>" + "\n".join(parts) + "</p>"
+def _adjust(tokens: list[Token], heading_offset: int) -> None:
+    """Demote headings, keep lists on one line, and show a mailto autolink without "mailto:"."""
+    for index, token in enumerate(tokens):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+        elif token.type in _COMPACT:
+            token.block = False
+        elif token.type == "inline" and token.children:
+            _adjust(token.children, heading_offset)
+        elif (token.type == "link_open" and token.markup == "autolink"
+              and index + 1 < len(tokens) and tokens[index + 1].type == "text"):
+            shown = tokens[index + 1]
+            if shown.content.lower().startswith("mailto:"):
+                shown.content = shown.content[len("mailto:"):]
 
 
 def render(text: str | None, heading_offset: int = 1) -> str:
     """Markdown `text` as safe HTML. `heading_offset` demotes headings (`#` → `<h2>`)."""
     if not text:
         return ""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks: list[str] = []
-    para: list[str] = []
-    items: list[list[str]] = []
-    list_tag = ""
-    quote: list[str] = []
-
-    def close_para() -> None:
-        if para:
-            blocks.append(_paragraph(para))
-            para.clear()
-
-    def close_list() -> None:
-        nonlocal list_tag
-        if items:
-            body = "".join(f"<li>{_inline(' '.join(i).strip())}</li>" for i in items)
-            blocks.append(f"<{list_tag}>{body}</{list_tag}>")
-            items.clear()
-        list_tag = ""
-
-    def close_quote() -> None:
-        if quote:
-            blocks.append(f"<blockquote>{render(chr(10).join(quote), heading_offset)}"
-                          "</blockquote>")
-            quote.clear()
-
-    def close_all() -> None:
-        close_para()
-        close_list()
-        close_quote()
-
-    for line in lines:
-        if not line.strip():
-            close_all()
-            continue
-        if (quoted := _QUOTE.match(line)) is not None:
-            close_para()
-            close_list()
-            quote.append(quoted.group(1))
-            continue
-        close_quote()
-        heading = _HEADING.match(line)
-        bullet, number = _BULLET.match(line), _NUMBER.match(line)
-        if heading:
-            close_all()
-            level = min(6, len(heading.group(1)) + heading_offset)
-            blocks.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-        elif _RULE.match(line) and not para:
-            close_all()
-            blocks.append("<hr>")
-        elif bullet or (number and (not para or int(number.group(1)) == 1)):
-            # As in CommonMark, only "1." starts a list inside a paragraph ("1956. október").
-            tag = "ul" if bullet else "ol"
-            close_para()
-            if list_tag and list_tag != tag:
-                close_list()
-            list_tag = tag
-            items.append([bullet.group(1) if bullet else number.group(2) if number else ""])
-        elif items and line.startswith((" ", "\t")):
-            items[-1].append(line.strip())  # a continuation of the last item
-        else:
-            close_list()
-            para.append(line)
-    close_all()
-    return "\n".join(blocks)
+    env: dict[str, object] = {}
+    tokens = _MD.parse(text, env)
+    _adjust(tokens, heading_offset)
+    return _MD.renderer.render(tokens, _MD.options, env).rstrip("\n")

@@ -258,6 +258,24 @@ def test_markdown_is_small_and_safe() -> None:
     assert render("") == "" and render(None) == ""
 
 
+def test_markdown_links_and_markup_of_commonmark_stay_safe() -> None:
+    """The ways CommonMark has to write a link or markup, beyond `[text](url)`, keep the
+    same rules: only http, https and mailto addresses, no raw HTML, no images."""
+    html = render("[ok][2] and [bad][1]\n\n[2]: https://ok.org\n\n[1]: javascript:alert(1)\n\n"
+                  "[x](&#106;avascript:alert(1)) <javascript:alert(1)> [rel](photos/x.html) "
+                  "[d](data:image/png;base64,AAAA) ![i](https://x.org/i.png) "
+                  "<mailto:ann@example.org> <bob@example.org>\n\n"
+                  "<div onclick=alert(1)>\n\nhi\n\n</div>\n\n###### deep")
+    assert '<a href="https://ok.org">ok</a> and [bad][1]' in html
+    assert re.findall(r'href="([^"]*)"', html) == [  # an image is shown as a link to it
+        "https://ok.org", "https://x.org/i.png", "mailto:ann@example.org",
+        "mailto:bob@example.org"]
+    assert ">ann@example.org</a>" in html  # an autolink shows the address, not "mailto:"
+    assert "<img" not in html and "<div" not in html and "&lt;div onclick" in html
+    assert "<h6>deep</h6>" in html  # demoted no further than h6
+    assert render("    indented, as curators write") == "<p>indented, as curators write</p>"
+
+
 def test_names_and_alt_text_helpers() -> None:
     assert slug("Ödön utca 5.") == "odon-utca-5"
     assert slug("../../etc/passwd") == "etc-passwd"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolButton
 
 from photoarchive.services import open_archive
@@ -308,6 +308,29 @@ def test_alt_page_down_moves_on_and_keeps_the_cursor_in_the_field(qtbot, dock, a
     qtbot.keyClick(dock.editors["keywords"].input, Qt.Key.Key_PageDown, alt)
     assert get_photo(archive, ids[0]).keywords == ["Viaducts"]
     assert dock.editors["keywords"].has_input_focus() and dock.selection() == [ids[1]]
+
+
+def test_every_kind_of_field_takes_the_photo_keys_before_a_window_shortcut(qtbot, dock, ids):
+    """Alt+Page Down / Up move on from a text, line, date, rating or keyword field alike,
+    even when a window action has the same keys (the field claims them first)."""
+    window = dock.parentWidget()
+    stolen: list[str] = []
+    for keys in ("Alt+PgDown", "Alt+PgUp"):
+        action = QAction(keys, window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False, k=keys: stolen.append(k))
+        window.addAction(action)
+    dock.set_selection([ids[0]])
+    alt = Qt.KeyboardModifier.AltModifier
+    for name in ("caption", "headline", "date", "rating", "keywords"):
+        editor = dock.editors[name]
+        dock.focus_field(name)
+        qtbot.waitUntil(editor.has_input_focus)
+        with qtbot.waitSignal(dock.next_requested):
+            qtbot.keyClick(editor.input, Qt.Key.Key_PageDown, alt)
+        with qtbot.waitSignal(dock.previous_requested):
+            qtbot.keyClick(editor.input, Qt.Key.Key_PageUp, alt)
+    assert stolen == []
 
 
 def test_invalid_date_shows_an_error_and_is_not_committed(qtbot, dock, archive, stack, ids):

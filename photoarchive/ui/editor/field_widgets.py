@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from photoarchive.services.fields import Field
 from photoarchive.ui.editor.help import tooltip
+from photoarchive.ui.editor.keys import take_navigation
 from photoarchive.ui.editor.state import Shown, as_text, equivalent
 from photoarchive.ui.shortcuts import matches
 
@@ -61,11 +62,6 @@ def paint_invalid(widget: QWidget, bad: bool) -> None:
         (base.red() * 4 + red.red()) // 5, (base.green() * 4 + red.green()) // 5,
         (base.blue() * 4 + red.blue()) // 5))
     widget.setPalette(palette)
-
-
-def navigation_step(event: QKeyEvent) -> int:
-    """+1 for Alt+Page Down, -1 for Alt+Page Up, else 0 (keys from ui.shortcuts)."""
-    return 1 if matches(event, "editor_next") else -1 if matches(event, "editor_previous") else 0
 
 
 class FieldEditor(QWidget):
@@ -223,10 +219,9 @@ class FieldEditor(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.input:
-            kind = event.type()
-            if kind == QEvent.Type.ShortcutOverride and navigation_step(event):
-                event.accept()  # ours, even if a window shortcut uses the same keys
+            if take_navigation(event, lambda step: self.navigate_requested.emit(self, step)):
                 return True
+            kind = event.type()
             if kind == QEvent.Type.KeyPress:
                 if self._key_press(event):
                     return True
@@ -238,10 +233,6 @@ class FieldEditor(QWidget):
         return super().eventFilter(watched, event)
 
     def _key_press(self, event: QKeyEvent) -> bool:
-        step = navigation_step(event)
-        if step:
-            self.navigate_requested.emit(self, step)
-            return True
         if matches(event, "editor_revert") and self.touched:
             self.revert()
             return True

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from photoarchive.services.fields import Field
-from photoarchive.ui.editor.field_widgets import error_color, navigation_step
+from photoarchive.ui.editor.field_widgets import error_color
 from photoarchive.ui.editor.help import tooltip
+from photoarchive.ui.editor.keys import take_navigation
 from photoarchive.ui.editor.state import ShownTokens
 
 CHIP_STYLE = """
@@ -296,10 +297,9 @@ class TokenField(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.input:
-            kind = event.type()
-            if kind == QEvent.Type.ShortcutOverride and navigation_step(event):
-                event.accept()
+            if take_navigation(event, lambda step: self.navigate_requested.emit(self, step)):
                 return True
+            kind = event.type()
             if kind == QEvent.Type.KeyPress and self._key_press(event):
                 return True
             if kind == QEvent.Type.FocusIn:
@@ -311,10 +311,6 @@ class TokenField(QWidget):
         return super().eventFilter(watched, event)
 
     def _key_press(self, event: QKeyEvent) -> bool:
-        step = navigation_step(event)
-        if step:
-            self.navigate_requested.emit(self, step)
-            return True
         key = event.key()
         if key == Qt.Key.Key_Backspace and not self.input.text() and self._chips:
             if self._armed is None:

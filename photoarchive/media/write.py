@@ -43,7 +43,12 @@ from PIL import ImageSequence
 
 from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media import xmp
-from photoarchive.media.containers import block_size, jfif_density, restore_untouched
+from photoarchive.media.containers import (
+    block_size,
+    jfif_density,
+    jpeg_components,
+    restore_untouched,
+)
 from photoarchive.media.dates import display_text
 from photoarchive.media.decode import open_image
 from photoarchive.media.derivatives import new_file_mode
@@ -370,11 +375,22 @@ def _exiv2_snapshot(data: Any) -> list[tuple[str, str]]:
     return [(d.key(), d.toString()) for d in data]
 
 
+def _components(jpeg: bytes) -> tuple[int, int, int, int]:
+    """A JPEG's components in Exif's codes (1 Y, 2 Cb, 3 Cr, 4 R, 5 G, 6 B, 0 none): Y alone
+    for grayscale, R G B for three components an Adobe segment says are not transformed,
+    else the Exif default Y Cb Cr (Exif has no codes for CMYK)."""
+    found = jpeg_components(jpeg)
+    if found and found[0] == 1:
+        return (1, 0, 0, 0)
+    return (4, 5, 6, 0) if found == (3, 0) else (1, 2, 3, 0)
+
+
 def _exif_context(image: exiv2.Image, original: bytes) -> ExifContext:
     jpeg = original.startswith(b"\xff\xd8")
+    components = _components(original) if jpeg else (1, 2, 3, 0)
     return ExifContext(jpeg=jpeg, width=image.pixelWidth(), height=image.pixelHeight(),
                        density=jfif_density(original) if jpeg else None,
-                       has_icc=bool(image.iccProfileDefined()))
+                       has_icc=bool(image.iccProfileDefined()), components=components)
 
 
 def _exif_bytes(exif: exiv2.ExifData) -> int:

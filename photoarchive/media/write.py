@@ -7,9 +7,12 @@ the original until the new file is proven good: the original is copied to a temp
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data
 is identical (for JPEG the compressed scan bytes, otherwise the decoded pixels) - and only
-then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF),
-read-only files, files whose image data cannot be decoded (nothing to verify against) and
-Exif blocks exiv2 would damage get a sidecar instead, with a message saying so.
+then `os.replace` puts it in place atomically. Whenever the embedded write cannot be done
+safely the file is left unchanged and gets a sidecar instead, with a message saying why:
+formats exiv2 cannot write (HEIC, AVIF), read-only files, files whose image data cannot be
+decoded (nothing to verify against), Exif blocks exiv2 would damage or cannot write (a
+malformed Exif segment), and copies that fail verification (the image data changed, as
+when exiv2 rewrites a multi-page TIFF, or a field did not read back).
 
 An embedded write changes only what differs (docs/metadata.md): the fields whose catalog
 value differs from what the file says (`differences` of `expected_form` and `file_form`)
@@ -363,12 +366,10 @@ def _verify(original: Path, written: Path, image_data: tuple[str, bytes | str | 
     kind, before = image_data
     after = _scan_bytes(written.read_bytes()) if kind == "scan" else _pixels_digest(written)
     if before != after:
-        raise WriteFailed(f"{original.name}: writing would have changed the image data; "
-                          "the file was left unchanged")
+        raise _Unsafe("writing into it would have changed the image data")
     wrong = differences(expected_form(p), file_form(read_metadata(written)))
     if wrong:
-        raise WriteFailed(f"{original.name}: {', '.join(wrong)} did not read back as "
-                          "written; the file was left unchanged")
+        raise _Unsafe(f"{', '.join(wrong)} did not read back from it as written")
 
 
 def _exiv2_snapshot(data: Any) -> list[tuple[str, str]]:
@@ -481,8 +482,8 @@ def _write_embedded(path: Path, p: xmp.Prepared, options: WriteOptions) -> list[
                 _copy_into(path, tmp)
                 messages = _write_into(path, tmp, p, options, fields)
         except exiv2.Exiv2Error as exc:
-            raise WriteFailed(f"{path.name}: exiv2 could not write the metadata ({exc}); "
-                              "the file was left unchanged") from exc
+            reason = getattr(exc, "message", None) or exc
+            raise _Unsafe(f"exiv2 could not write the metadata into it ({reason})") from exc
         _verify(path, tmp, image_data, p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

@@ -584,3 +584,23 @@ def test_a_new_exif_block_names_the_jpegs_own_components(tmp_path: Path, corpus_
     assert tags["ExifIFD:ComponentsConfiguration"] == components
     assert tags["IFD0:YCbCrPositioning"] == "Centered"
     assert _validate(photo) == set()
+
+
+@needs_exiftool
+@pytest.mark.parametrize(("name", "why"), [
+    ("invalid-exif.jpg", "exiv2 could not write the metadata into it"),
+    ("multipage.tif", "writing into it would have changed the image data")])
+def test_an_embedded_write_that_cannot_be_done_safely_writes_a_sidecar(
+        tmp_path: Path, corpus_dir: Path, name: str, why: str) -> None:
+    """Issue 11 #9: a file exiv2 cannot write (a malformed Exif segment) or whose image data
+    the write would change (exiv2 rewrites a multi-page TIFF) is left unchanged and gets a
+    sidecar, with a message saying why, as a HEIC or read-only file does."""
+    photo = copy(corpus_dir, name, tmp_path)
+    original = photo.read_bytes()
+    result = write_file(photo, VALUES, "embed")
+    assert photo.read_bytes() == original
+    assert result.mode == "sidecar" and result.written == [tmp_path / f"{name}.xmp"]
+    assert any(why in m and "wrote a sidecar instead" in m for m in result.messages), \
+        result.messages
+    assert exiftool(tmp_path / f"{name}.xmp")["XMP-dc:Title"] == HU
+    assert read_metadata(photo).fields["title"] == HU

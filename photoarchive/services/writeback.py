@@ -30,7 +30,7 @@ from typing import Any
 from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
 from photoarchive.media.dates import display_text
-from photoarchive.media.metadata import FileMetadata, read_metadata
+from photoarchive.media.metadata import FileMetadata, read_metadata, sidecar_note
 from photoarchive.media.thumbnails import small_thumbnail_file, thumbnail_file
 from photoarchive.media.write import (
     Mode,
@@ -214,6 +214,7 @@ class PhotoReread:
     path: str
     changes: list[FieldChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user: a sidecar passed over
     error: str | None = None
 
 
@@ -278,6 +279,7 @@ def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> Rerea
             meta = read_metadata(path)
             item.changes = _compare(photo, meta)
             item.warnings = list(meta.warnings)
+            item.notes = [n for n in (sidecar_note(meta),) if n]
             seen[photo.id] = (state, meta)
     if dry_run:
         return report

@@ -90,6 +90,10 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
             print(f"  skipped: {path}: {reason}")
         if len(report.skipped) > SKIPPED_SHOWN:
             print(f"  … and {len(report.skipped) - SKIPPED_SHOWN} more skipped (see --json)")
+        for path, note in report.notes[:SKIPPED_SHOWN]:
+            print(f"  note: {path}: {note}")
+        if len(report.notes) > SKIPPED_SHOWN:
+            print(f"  … and {len(report.notes) - SKIPPED_SHOWN} more notes (see --json)")
         if report.cancelled:
             print("Stopped early (Ctrl+C); run the same import again to finish it.")
     return 130 if report.cancelled else 0

@@ -136,6 +136,8 @@ def cmd_reread(archive: Archive, args: argparse.Namespace) -> int:
             print(f"Photo {item.id}: {item.path}")
             for change in item.changes:
                 print(f"  {change.field}: {_show(change.catalog)} → {_show(change.file)}")
+        for note in item.notes:
+            print(f"  note: {item.path}: {note}")
     changes = sum(len(p.changes) for p in report.photos)
     photos = len(report.changed)
     if not changes:

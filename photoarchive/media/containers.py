@@ -26,7 +26,7 @@ from pathlib import Path
 
 from photoarchive.media import jpeg
 
-__all__ = ["KINDS", "block_size", "jfif_density", "restore_untouched"]
+__all__ = ["KINDS", "block_size", "jfif_density", "jpeg_components", "restore_untouched"]
 
 KINDS = frozenset({"exif", "iptc", "icc"})
 
@@ -65,6 +65,20 @@ def jfif_density(data: bytes) -> tuple[int, int, int] | None:
         if piece[:2] == b"\xff\xe0" and piece[4:9] == b"JFIF\x00" and len(piece) >= 16:
             unit, x, y = piece[11], *struct.unpack(">HH", piece[12:16])
             return (unit, x, y) if unit in (1, 2) and x and y else None
+    return None
+
+
+def jpeg_components(data: bytes) -> tuple[int, int | None] | None:
+    """A JPEG's number of colour components (from its SOF segment) and the colour transform
+    of its Adobe APP14 segment (0: none, so RGB or CMYK; 1: YCbCr; 2: YCCK) or None without
+    one; None when no SOF precedes the first scan."""
+    transform = None
+    for _kind, piece in _jpeg_pieces(data) or []:
+        if piece[:2] == b"\xff\xee" and piece[4:9] == b"Adobe" and len(piece) >= 16:
+            transform = piece[15]
+        elif (len(piece) >= 10 and piece[0] == 0xFF and 0xC0 <= piece[1] <= 0xCF
+              and piece[1] not in (0xC4, 0xC8, 0xCC)):  # SOFn, not DHT, JPG or DAC
+            return piece[9], transform
     return None
 
 

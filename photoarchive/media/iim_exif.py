@@ -22,7 +22,11 @@ An IFD the write creates gets the tags the Exif standard requires in it, so that
 never adds a `exiftool -validate` warning: for IFD0 of a JPEG the resolution (from the JFIF
 header, else the Exif default of 72 dpi) and YCbCrPositioning; for the Exif IFD the version
 (2.32), FlashpixVersion, ColorSpace, the pixel dimensions and, in a JPEG,
-ComponentsConfiguration; for the GPS IFD its version.
+ComponentsConfiguration - the JPEG's own components: Y, Cb, Cr; R, G, B for an Adobe RGB
+JPEG; Y alone for a grayscale one (Exif 2.32 writes 0 for a component that does not exist);
+for the GPS IFD its version. YCbCrPositioning is written for a grayscale JPEG too: Exif
+requires it in the IFD0 of every JPEG (exiftool -validate warns without it), and it says
+nothing where there is no chroma to position.
 
 `fix_iptc_digest` keeps Photoshop's IPTC digest (JPEG APP13 or PSD image resource 0x0425)
 true after exiv2 rewrote the IPTC block; a stale digest tells readers the IPTC was edited by a
@@ -253,6 +257,7 @@ class ExifContext:
     height: int = 0
     density: tuple[int, int, int] | None = None  # JFIF (unit, x, y): 1 = dpi, 2 = dpcm
     has_icc: bool = False
+    components: tuple[int, int, int, int] = (1, 2, 3, 0)  # Exif's codes: Y, Cb, Cr, none
 
 
 def _ifds(data: exiv2.ExifData) -> set[str]:
@@ -289,7 +294,7 @@ def _complete_new_ifds(data: exiv2.ExifData, new: set[str], ctx: ExifContext) ->
             required["Exif.Photo.PixelYDimension"] = exiv2.ULongValue(ctx.height)
         if ctx.jpeg:
             components = exiv2.DataValue(exiv2.TypeId.undefined)
-            components.read("1 2 3 0")  # Y Cb Cr: the Exif default for compressed data
+            components.read(" ".join(map(str, ctx.components)))
             required["Exif.Photo.ComponentsConfiguration"] = components
     for key, value in required.items():
         if _get(data, key) is None:

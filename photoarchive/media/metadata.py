@@ -47,7 +47,7 @@ from photoarchive.media.xmp import DATE_DISPLAY, DATE_EDTF, edtf_is_current
 
 __all__ = [
     "FIELD_NAMES", "LIST_FIELDS", "FileMetadata", "find_sidecar", "read_metadata",
-    "shared_sidecar", "sidecars",
+    "shared_sidecar", "sidecar_note", "sidecars",
 ]
 
 FIELD_NAMES: tuple[str, ...] = (
@@ -503,10 +503,21 @@ def _check_others(path: Path, raw: RawMetadata, meta: FileMetadata) -> None:
             continue
         if _shown(_read_with(path, raw, other)) != _shown(meta):
             meta.stale_sidecars.append(other)
-    if meta.stale_sidecars and meta.sidecar is not None:
-        names = ", ".join(s.name for s in meta.stale_sidecars)
-        meta.warnings.append(f"the sidecars {meta.sidecar.name} and {names} disagree; read "
-                             f"{meta.sidecar.name}, changed last")
+    note = sidecar_note(meta)
+    if note:
+        meta.warnings.append(note)
+
+
+def sidecar_note(meta: FileMetadata) -> str | None:
+    """What to tell the user when the sidecars disagree: the one read and the others passed
+    over (README "Sidecars"), or None when they agree."""
+    if not meta.stale_sidecars or meta.sidecar is None:
+        return None
+    names = ", ".join(s.name for s in meta.stale_sidecars)
+    newest = all(_mtime(meta.sidecar) > _mtime(s) for s in meta.stale_sidecars)
+    why = "changed last" if newest else "changed at the same time; preferred on a tie"
+    read = meta.sidecar.name
+    return f"the sidecars {read} and {names} disagree; read {read}, {why}"
 
 
 def read_metadata(path: Path) -> FileMetadata:

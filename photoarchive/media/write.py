@@ -7,9 +7,12 @@ the original until the new file is proven good: the original is copied to a temp
 in the same folder, exiv2 writes the metadata into the copy (pixels are never re-encoded),
 the copy is re-read and verified - every field reads back as written, and the image data
 is identical (for JPEG the compressed scan bytes, otherwise the decoded pixels) - and only
-then `os.replace` puts it in place atomically. Formats exiv2 cannot write (HEIC, AVIF),
-read-only files, files whose image data cannot be decoded (nothing to verify against) and
-Exif blocks exiv2 would damage get a sidecar instead, with a message saying so.
+then `os.replace` puts it in place atomically. Whenever the embedded write cannot be done
+safely the file is left unchanged and gets a sidecar instead, with a message saying why:
+formats exiv2 cannot write (HEIC, AVIF), read-only files, files whose image data cannot be
+decoded (nothing to verify against), Exif blocks exiv2 would damage or cannot write (a
+malformed Exif segment), and copies that fail verification (the image data changed, as
+when exiv2 rewrites a multi-page TIFF, or a field did not read back).
 
 An embedded write changes only what differs (docs/metadata.md): the fields whose catalog
 value differs from what the file says (`differences` of `expected_form` and `file_form`)
@@ -43,7 +46,12 @@ from PIL import ImageSequence
 
 from photoarchive.errors import InvalidDate, MediaError
 from photoarchive.media import jpeg, xmp
-from photoarchive.media.containers import block_size, jfif_density, restore_untouched
+from photoarchive.media.containers import (
+    block_size,
+    jfif_density,
+    jpeg_components,
+    restore_untouched,
+)
 from photoarchive.media.dates import display_text
 from photoarchive.media.decode import open_image
 from photoarchive.media.derivatives import new_file_mode
@@ -350,23 +358,32 @@ def _verify(original: Path, written: Path, image_data: tuple[str, bytes | str | 
     kind, before = image_data
     after = _scan_bytes(written.read_bytes()) if kind == "scan" else _pixels_digest(written)
     if before != after:
-        raise WriteFailed(f"{original.name}: writing would have changed the image data; "
-                          "the file was left unchanged")
+        raise _Unsafe("writing into it would have changed the image data")
     wrong = differences(expected_form(p), file_form(read_metadata(written)))
     if wrong:
-        raise WriteFailed(f"{original.name}: {', '.join(wrong)} did not read back as "
-                          "written; the file was left unchanged")
+        raise _Unsafe(f"{', '.join(wrong)} did not read back from it as written")
 
 
 def _exiv2_snapshot(data: Any) -> list[tuple[str, str]]:
     return [(d.key(), d.toString()) for d in data]
 
 
+def _components(jpeg: bytes) -> tuple[int, int, int, int]:
+    """A JPEG's components in Exif's codes (1 Y, 2 Cb, 3 Cr, 4 R, 5 G, 6 B, 0 none): Y alone
+    for grayscale, R G B for three components an Adobe segment says are not transformed,
+    else the Exif default Y Cb Cr (Exif has no codes for CMYK)."""
+    found = jpeg_components(jpeg)
+    if found and found[0] == 1:
+        return (1, 0, 0, 0)
+    return (4, 5, 6, 0) if found == (3, 0) else (1, 2, 3, 0)
+
+
 def _exif_context(image: exiv2.Image, original: bytes) -> ExifContext:
     jpeg = original.startswith(b"\xff\xd8")
+    components = _components(original) if jpeg else (1, 2, 3, 0)
     return ExifContext(jpeg=jpeg, width=image.pixelWidth(), height=image.pixelHeight(),
                        density=jfif_density(original) if jpeg else None,
-                       has_icc=bool(image.iccProfileDefined()))
+                       has_icc=bool(image.iccProfileDefined()), components=components)
 
 
 def _exif_bytes(exif: exiv2.ExifData) -> int:
@@ -457,8 +474,8 @@ def _write_embedded(path: Path, p: xmp.Prepared, options: WriteOptions) -> list[
                 _copy_into(path, tmp)
                 messages = _write_into(path, tmp, p, options, fields)
         except exiv2.Exiv2Error as exc:
-            raise WriteFailed(f"{path.name}: exiv2 could not write the metadata ({exc}); "
-                              "the file was left unchanged") from exc
+            reason = getattr(exc, "message", None) or exc
+            raise _Unsafe(f"exiv2 could not write the metadata into it ({reason})") from exc
         _verify(path, tmp, image_data, p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

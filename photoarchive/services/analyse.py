@@ -18,7 +18,7 @@ from typing import Any
 
 from photoarchive.errors import MediaError
 from photoarchive.media.decode import probe, probe_and_load
-from photoarchive.media.metadata import read_metadata
+from photoarchive.media.metadata import read_metadata, sidecar_note
 from photoarchive.media.thumbnails import (
     THUMBNAIL_SIZE,
     encode_thumbnail,
@@ -46,6 +46,7 @@ class Analysed:
     technical: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user: a sidecar passed over
     error: str | None = None  # set when the file cannot be imported
 
 
@@ -154,4 +155,7 @@ def analyse(path_text: str, thumbnail_dir: str) -> Analysed:
         "taken_at": meta.taken_at, "latitude": meta.latitude, "longitude": meta.longitude,
     }
     result.warnings.extend(meta.warnings)
+    note = sidecar_note(meta)
+    if note:
+        result.notes.append(note)
     return result

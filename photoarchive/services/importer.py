@@ -66,6 +66,7 @@ class ImportReport:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, e.g. sidecar passed over)
     seconds: float = 0.0
     cancelled: bool = False
     run_id: int | None = None
@@ -77,6 +78,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "failed": [{"path": p, "error": e} for p, e in self.failed],
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "notes": [{"path": p, "note": n} for p, n in self.notes],
             "seconds": round(self.seconds, 3), "cancelled": self.cancelled,
             "run_id": self.run_id,
         }
@@ -320,6 +322,8 @@ class Importer:
             self._tags = self._load_tags(session, batch)
             for result in batch:
                 photo_id, outcome = self._apply(session, result)
+                if photo_id is not None:  # read for this photo (not a duplicate passed over)
+                    self.report.notes.extend((result.path, note) for note in result.notes)
                 if photo_id is not None and outcome in ("added", "updated", "relinked"):
                     touched.append(photo_id)
                     if outcome == "added":

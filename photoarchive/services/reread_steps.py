@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from photoarchive.catalog.models import Photo
-from photoarchive.media.metadata import read_metadata
+from photoarchive.media.metadata import read_metadata, sidecar_note
 from photoarchive.services.archive import Archive
 from photoarchive.services.editing import ChangeSet, Value, apply_values
+from photoarchive.services.file_values import compare as compare_with_file
 from photoarchive.services.sync_log import log_files
 from photoarchive.services.sync_state import mark_in_sync, photos_in_chunks, stamp_files
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 from photoarchive.services.writeback import PhotoReread, RereadReport
-from photoarchive.services.writeback import _compare as compare_with_file
 
 __all__ = ["RereadPreview", "apply_reread", "preview_reread", "record_reread"]
 
@@ -85,6 +85,7 @@ def preview_reread(archive: Archive, ids: Iterable[int], progress: Progress | No
                     meta = read_metadata(path)
                     item.changes = compare_with_file(photo, meta)
                     item.warnings = list(meta.warnings)
+                    item.notes = [n for n in (sidecar_note(meta),) if n]
                     preview.seen[photo.id] = _Seen(state, meta.taken_at,
                                                    (meta.camera_make, meta.camera_model))
                 progress.advance(len(preview.report.photos), len(ids), photo.path)

@@ -10,6 +10,11 @@ newer" (values differ from the files' since: an edit undone is no difference), "
 (changed on disk since: size and mtime first, the hash only when they moved, so a touched
 file is still in sync), "conflict" (both) or "missing".
 
+The files' side follows the values too: when they changed on disk but now hold the catalog's
+values (a write killed after it replaced them, before it recorded them; another program
+writing the same values), the photo is in sync, and `status` records their new stamp. Only
+then are the files read: a photo whose stamp did not move costs a stat, as before.
+
 Files written or read before photoarchive kept exact dates in its own XMP namespace hold an
 approximate date ("1956~", "195X", a range) only at the precision photoshop:DateCreated
 has; their stamp lacks `"dates"`. Such a photo is "catalog newer" until written again, not
@@ -19,6 +24,7 @@ has; their stamp lacks `"dates"`. Such a photo is "catalog newer" until written 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -29,17 +35,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from photoarchive.catalog.models import Photo, Setting
-from photoarchive.errors import InvalidDate
+from photoarchive.errors import CatalogError, InvalidDate
 from photoarchive.media.dates import display_text
 from photoarchive.media.metadata import read_metadata, sidecars
+from photoarchive.media.thumbnails import small_thumbnail_file, thumbnail_file
 from photoarchive.media.xmp import xmp_date
 from photoarchive.services.analyse import hash_file
 from photoarchive.services.archive import Archive
-from photoarchive.services.sync_log import VALUES_KEY, synced_values, values_digest
+from photoarchive.services.file_values import compare
+from photoarchive.services.sync_log import VALUES_KEY, log_files, synced_values, values_digest
 
 __all__ = [
     "CATALOG_NEWER", "CONFLICT", "FILE_NEWER", "IN_SYNC", "MISSING", "STATES", "PhotoStatus",
-    "WritebackPreferences", "get_preferences", "mark_in_sync", "photo_status",
+    "WritebackPreferences", "adopt_stamp", "get_preferences", "mark_in_sync", "photo_status",
     "photos_in_chunks", "record_file_state", "set_preferences", "stamp_files", "status",
 ]
 
@@ -126,6 +134,34 @@ def mark_in_sync(photo: Photo, state: dict[str, Any]) -> None:
     catalog now holds what the files say (after a re-read)."""
     photo.file_state = json.dumps({**state, VALUES_KEY: values_digest(synced_values(photo))})
     photo.synced_at = photo.modified_at
+
+
+def adopt_stamp(session: Session, archive: Archive, photo: Photo, state: dict[str, Any],
+                digest: str, synced_at: datetime | None) -> tuple[int, str] | None:
+    """Record `state` (from `stamp_files`) as files that hold the values of `digest`, as the
+    catalog held them at `synced_at`. The photo's identity follows its file: size, mtime
+    and hash, its thumbnails renamed to the new hash (same pixels: they still fit).
+
+    Returns (id, path) of another photo whose file is now byte-identical (two copies of one
+    scan given the same values): the content hash identifies one photo (it relinks moved
+    files and skips duplicates on import), so this photo keeps the one it had until the two
+    differ again; its file state records the new hash, so it is in sync."""
+    stamp = state["file"]
+    twin = None if stamp["hash"] == photo.content_hash else session.execute(
+        select(Photo.id, Photo.path).where(Photo.content_hash == stamp["hash"],
+                                           Photo.id != photo.id)).first()
+    if stamp["hash"] != photo.content_hash and twin is None:
+        for where in (thumbnail_file, small_thumbnail_file):
+            old = where(archive.thumbnail_dir, photo.content_hash)
+            new = where(archive.thumbnail_dir, stamp["hash"])
+            if old.exists() and not new.exists():
+                new.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(old, new)
+        photo.content_hash = stamp["hash"]
+    photo.file_size, photo.file_mtime = stamp["size"], stamp["mtime"]
+    photo.file_state = json.dumps({**state, VALUES_KEY: digest})
+    photo.synced_at = synced_at
+    return None if twin is None else (twin[0], twin[1])
 
 
 def _changed(recorded: dict[str, Any] | None, path: Path) -> bool:
@@ -254,12 +290,45 @@ class PhotoStatus:
         return asdict(self)
 
 
-def photo_status(photo: Photo) -> PhotoStatus:
-    """The write-back state of one photo (stats its files; hashes only what moved)."""
+@dataclass
+class _Adopted:
+    """Files found holding the catalog's values after they changed: their new stamp."""
+
+    recorded: str | None  # the stamp they replace (not adopted if it moved meanwhile)
+    state: dict[str, Any]
+    digest: str
+    synced_at: datetime | None
+
+
+def _holding_catalog_values(photo: Photo, path: Path) -> dict[str, Any] | None:
+    """The files' new stamp when, changed on disk, they hold exactly the catalog's values
+    (every sidecar too); else None."""
+    try:
+        state = stamp_files(path)  # before reading: a change after it is noticed next time
+    except OSError:
+        return None
+    meta = read_metadata(path)
+    if state[STALE_KEY] or meta.stale_sidecars or compare(photo, meta):
+        return None
+    return state
+
+
+def photo_status(photo: Photo, adopted: dict[int, _Adopted] | None = None) -> PhotoStatus:
+    """The write-back state of one photo (stats its files; hashes only what moved, reads
+    the metadata only of files that moved). Files that moved but hold the catalog's values
+    are in sync; their new stamp goes into `adopted` for the caller to record."""
     path = Path(photo.path)
     if not path.exists():
         return PhotoStatus(photo.id, photo.path, MISSING, "the file is missing")
     reasons = _files_changed(photo, path)
+    if reasons:
+        state = _holding_catalog_values(photo, path)
+        if state is not None:
+            if adopted is not None:
+                adopted[photo.id] = _Adopted(photo.file_state, state,
+                                             values_digest(synced_values(photo)),
+                                             photo.modified_at)
+            return PhotoStatus(photo.id, photo.path, IN_SYNC)
     if _catalog_changed(photo):
         reasons.insert(0, "edited in the catalog")
         state = CONFLICT if len(reasons) > 1 else CATALOG_NEWER
@@ -284,6 +353,28 @@ def photos_in_chunks(archive: Archive,
 def status(archive: Archive, ids: Iterable[int]) -> list[PhotoStatus]:
     """The write-back state of each photo, in the order of `ids` (unknown ids left out)."""
     out: list[PhotoStatus] = []
+    adopted: dict[int, _Adopted] = {}
     for _session, photos in photos_in_chunks(archive, list(dict.fromkeys(ids))):
-        out.extend(photo_status(p) for p in photos)
+        out.extend(photo_status(p, adopted) for p in photos)
+    if adopted:
+        _adopt(archive, adopted)
     return out
+
+
+def _adopt(archive: Archive, adopted: dict[int, _Adopted]) -> None:
+    """Record the new stamps of files found holding the catalog's values, unless another
+    write or re-read recorded the photo since it was looked at. A catalog that cannot be
+    written (read-only, busy) is left as it is: the state is the same, found again next time."""
+    try:
+        with archive.session() as session:
+            done = []
+            for photo_id, found in adopted.items():
+                photo = session.get(Photo, photo_id)
+                if photo is not None and photo.file_state == found.recorded:
+                    adopt_stamp(session, archive, photo, found.state, found.digest,
+                                found.synced_at)
+                    done.append(photo_id)
+            log_files(session, done, "in sync: the files hold the catalog's values",
+                      origin="status")
+    except (CatalogError, OSError):
+        return

@@ -17,8 +17,6 @@ that says only "1956" differs from a catalog that says "c. 1956".
 
 from __future__ import annotations
 
-import json
-import os
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -27,27 +25,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
-from photoarchive.media.dates import display_text
-from photoarchive.media.metadata import FileMetadata, read_metadata
-from photoarchive.media.thumbnails import small_thumbnail_file, thumbnail_file
-from photoarchive.media.write import (
-    Mode,
-    WriteFailed,
-    WriteOptions,
-    differences,
-    expected_form,
-    plan_write,
-    write_file,
-)
-from photoarchive.media.xmp import prepare
+from photoarchive.media.metadata import FileMetadata, read_metadata, sidecar_note
+from photoarchive.media.write import Mode, WriteFailed, WriteOptions, plan_write, write_file
 from photoarchive.services.archive import Archive
-from photoarchive.services.editing import Value, apply_values, parse_value
-from photoarchive.services.fields import FIELD_NAMES, LIST_FIELDS
-from photoarchive.services.sync_log import VALUES_KEY, log_files, synced_values, values_digest
+from photoarchive.services.editing import Value, apply_values
+from photoarchive.services.file_values import FieldChange, compare
+from photoarchive.services.sync_log import log_files, synced_values, values_digest
 from photoarchive.services.sync_state import (
     CATALOG_NEWER,
     CONFLICT,
@@ -57,6 +42,7 @@ from photoarchive.services.sync_state import (
     STATES,
     PhotoStatus,
     WritebackPreferences,
+    adopt_stamp,
     get_preferences,
     mark_in_sync,
     photo_status,
@@ -76,7 +62,6 @@ __all__ = [
 ]
 
 MODES: tuple[str, ...] = ("sidecar", "embed")
-_WRITTEN_FIELDS = FIELD_NAMES  # date_display too: files carry it beside the EDTF
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -156,26 +141,13 @@ def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
         st = path.stat()
         same = not embedded and (st.st_size, st.st_mtime) == (photo.file_size, photo.file_mtime)
         state = stamp_files(path, photo.content_hash if same else None)
-        stamp = state["file"]
-        twin = None if stamp["hash"] == photo.content_hash else session.execute(
-            select(Photo.id, Photo.path).where(Photo.content_hash == stamp["hash"],
-                                               Photo.id != photo_id)).first()
-        if stamp["hash"] != photo.content_hash and twin is None:
-            for where in (thumbnail_file, small_thumbnail_file):
-                old = where(archive.thumbnail_dir, photo.content_hash)
-                new = where(archive.thumbnail_dir, stamp["hash"])
-                if old.exists() and not new.exists():  # same pixels: it still fits
-                    new.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(old, new)
-            photo.content_hash = stamp["hash"]
-        photo.file_size, photo.file_mtime = stamp["size"], stamp["mtime"]
-        photo.file_state = json.dumps({**state, VALUES_KEY: written})
-        photo.synced_at = seen_modified  # an edit made meanwhile stays "catalog newer"
+        # seen_modified: an edit made meanwhile stays "catalog newer"
+        twin = adopt_stamp(session, archive, photo, state, written, seen_modified)
         log_files(session, [photo_id], f"written: {'embed' if embedded else 'sidecar'}",
                   origin="write")
     if twin is None:
         return None
-    return (f"its file is now identical to that of photo {twin.id} ({twin.path}): two "
+    return (f"its file is now identical to that of photo {twin[0]} ({twin[1]}): two "
             "catalog records of one file. Keep one and remove the other from the catalog.")
 
 
@@ -216,15 +188,6 @@ def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
 
 # -- re-reading ----------------------------------------------------------------------------
 @dataclass
-class FieldChange:
-    """One field whose file value differs from the catalog's."""
-
-    field: str
-    catalog: Value
-    file: Value
-
-
-@dataclass
 class PhotoReread:
     """The differences found for one photo (or why its files could not be read)."""
 
@@ -232,6 +195,7 @@ class PhotoReread:
     path: str
     changes: list[FieldChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user: a sidecar passed over
     error: str | None = None
 
 
@@ -252,32 +216,6 @@ class RereadReport:
                 "photos": [asdict(p) for p in self.photos]}
 
 
-def _catalog_form(meta: FileMetadata) -> dict[str, Value]:
-    """The file's values as the catalog would hold them (normalised like an edit)."""
-    out: dict[str, Value] = {}
-    for name in _WRITTEN_FIELDS:
-        raw: Any = {"latitude": meta.latitude, "longitude": meta.longitude}.get(
-            name, meta.fields.get(name))
-        if name == "rating":
-            raw = raw or "0"
-        if name == "date_display" and not raw and out.get("date"):
-            raw = display_text(str(out["date"]))  # a file without ours: the derived text
-        try:
-            out[name] = parse_value(name, raw) if raw is not None else (
-                [] if name in LIST_FIELDS else None)
-        except UsageError as exc:
-            meta.warnings.append(f"{name}: {exc}")
-    return out
-
-
-def _compare(photo: Photo, meta: FileMetadata) -> list[FieldChange]:
-    ours, theirs = _values(photo), _catalog_form(meta)
-    wrong = differences(expected_form(prepare(ours)), expected_form(prepare(theirs)))
-    names = [n for w in wrong for n in (("latitude", "longitude") if w == "position" else (w,))]
-    return [FieldChange(n, ours.get(n), theirs[n]) for n in names
-            if n in theirs and ours.get(n) != theirs[n]]
-
-
 def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> RereadReport:
     """Read the files of `ids` again and show (or apply, in one transaction) every field
     whose file value differs from the catalog. Afterwards the photos are in sync."""
@@ -294,8 +232,9 @@ def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> Rerea
                 item.error = f"cannot be read: {exc.strerror or exc}"
                 continue
             meta = read_metadata(path)
-            item.changes = _compare(photo, meta)
+            item.changes = compare(photo, meta)
             item.warnings = list(meta.warnings)
+            item.notes = [n for n in (sidecar_note(meta),) if n]
             seen[photo.id] = (state, meta)
     if dry_run:
         return report

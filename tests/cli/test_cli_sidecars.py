@@ -118,3 +118,32 @@ def test_a_sidecar_an_earlier_version_passed_over_is_not_in_sync(capsys, setup) 
     assert code == 0, out
     assert read(lightroom, "XMP-dc:Title") == read(ours, "XMP-dc:Title") == "New"
     assert run(capsys, "--catalog", cat, "status")[1].strip() == "1 in sync."
+
+
+def test_import_and_reread_name_the_sidecar_they_passed_over(capsys, tmp_path: Path,
+                                                             corpus_dir: Path) -> None:
+    """Issue 11 #6 (README "Sidecars"): when y.xmp and y.jpg.xmp differ, the one changed
+    last is read and the import and re-read name the other one (text and --json)."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo = folder / "y.jpg"
+    shutil.copyfile(corpus_dir / "IPTC.jpg", photo)
+    lightroom, darktable = folder / "y.xmp", folder / "y.jpg.xmp"
+    exiftool("-o", lightroom, "-XMP-dc:Title=LR title", photo)
+    exiftool("-o", darktable, "-XMP-dc:Title=DK title", photo)
+    moment = lightroom.stat().st_mtime + 1  # darktable's, one second later
+    os.utime(darktable, (moment, moment))
+    named = "the sidecars y.jpg.xmp and y.xmp disagree; read y.jpg.xmp, changed last"
+    cat = str(tmp_path / "catalog.sqlite")
+    code, out = run(capsys, "--catalog", cat, "import", str(folder), "--workers", "1")
+    assert code == 0 and "1 added" in out
+    assert f"  note: {photo}: {named}" in out.splitlines(), out
+    assert json.loads(run(capsys, "--catalog", cat, "show", "1", "--json")[1])["title"] == (
+        "DK title")
+    code, out = run(capsys, "--catalog", cat, "reread")
+    assert code == 0 and f"  note: {photo}: {named}" in out.splitlines(), out
+    code, out = run(capsys, "--catalog", cat, "reread", "--json")
+    assert json.loads(out)["photos"][0]["notes"] == [named]
+    photo.touch()  # changed: imported again, and named again
+    code, out = run(capsys, "--catalog", cat, "import", str(folder), "--json")
+    assert json.loads(out)["notes"] == [{"path": str(photo), "note": named}]

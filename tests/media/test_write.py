@@ -562,3 +562,45 @@ def test_a_write_removes_what_an_interrupted_write_left(tmp_path: Path,
     assert sorted(m for m in result.messages if "interrupted" in m) == [
         f"removed {p.name}, left by an interrupted write" for p in sorted(ours)]
     assert read_metadata(photo).fields["title"] == HU
+
+
+@needs_exiftool
+@pytest.mark.parametrize(("name", "components"), [("hopper_gray.jpg", "Y, -, -, -"),
+                                                  ("IPTC.jpg", "Y, Cb, Cr, -"),
+                                                  ("rgb.jpg", "R, G, B, -")])
+def test_a_new_exif_block_names_the_jpegs_own_components(tmp_path: Path, corpus_dir: Path,
+                                                         name: str, components: str) -> None:
+    """A one-component (grayscale) JPEG is not said to hold Y, Cb and Cr: Exif 2.32 marks a
+    component that does not exist with 0. YCbCrPositioning stays (Exif requires it in a JPEG's
+    IFD0; it says nothing where there is no chroma), and exiftool -validate finds nothing."""
+    if name == "rgb.jpg":  # not transformed to YCbCr (Adobe APP14 transform 0)
+        photo = tmp_path / name
+        Image.new("RGB", (32, 24), (200, 30, 30)).save(photo, keep_rgb=True)
+    else:
+        photo = copy(corpus_dir, name, tmp_path)
+    assert "ExifIFD:ComponentsConfiguration" not in exiftool(photo)
+    write_file(photo, {**VALUES, "taken_at": "1956-10-23T14:30:00"}, "embed")
+    tags = exiftool(photo)
+    assert tags["ExifIFD:ComponentsConfiguration"] == components
+    assert tags["IFD0:YCbCrPositioning"] == "Centered"
+    assert _validate(photo) == set()
+
+
+@needs_exiftool
+@pytest.mark.parametrize(("name", "why"), [
+    ("invalid-exif.jpg", "exiv2 could not write the metadata into it"),
+    ("multipage.tif", "writing into it would have changed the image data")])
+def test_an_embedded_write_that_cannot_be_done_safely_writes_a_sidecar(
+        tmp_path: Path, corpus_dir: Path, name: str, why: str) -> None:
+    """Issue 11 #9: a file exiv2 cannot write (a malformed Exif segment) or whose image data
+    the write would change (exiv2 rewrites a multi-page TIFF) is left unchanged and gets a
+    sidecar, with a message saying why, as a HEIC or read-only file does."""
+    photo = copy(corpus_dir, name, tmp_path)
+    original = photo.read_bytes()
+    result = write_file(photo, VALUES, "embed")
+    assert photo.read_bytes() == original
+    assert result.mode == "sidecar" and result.written == [tmp_path / f"{name}.xmp"]
+    assert any(why in m and "wrote a sidecar instead" in m for m in result.messages), \
+        result.messages
+    assert exiftool(tmp_path / f"{name}.xmp")["XMP-dc:Title"] == HU
+    assert read_metadata(photo).fields["title"] == HU

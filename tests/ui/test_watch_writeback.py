@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from PySide6.QtGui import QKeySequence
 
+from photoarchive.catalog.models import Photo
 from photoarchive.services import open_archive
 from photoarchive.services.archive import Archive
 from photoarchive.services.changes import changes_since
@@ -126,15 +127,30 @@ def test_an_edit_and_a_reread_from_the_command_line_show_in_the_editor(
     _cli(captioned, "edit", str(ids[1]), "--set", f"caption={caption}")  # the file's again
     qtbot.waitUntil(lambda: "in sync" in note.text(), timeout=10_000)
 
-    # Another program changes the sidecar without changing a field we keep; the window
-    # notices at its next look, and a re-read in a terminal (nothing to apply) clears it.
+    # Another program rewrites the sidecar without changing a field we keep: the values
+    # decide (issue 11 #4), so it stays in sync and the window's look records the new stamp.
     sidecar = Path(get_photo(captioned, ids[1]).path + ".xmp")
     sidecar.write_bytes(sidecar.read_bytes() + b"\n")
     window.sync.invalidate([ids[1]])  # what a click on the photo does
+    qtbot.waitUntil(lambda: f'"size": {sidecar.stat().st_size}' in _file_state(captioned,
+                                                                              ids[1]),
+                    timeout=5000)
+    assert "in sync" in note.text() and _badge(window, ids[1]) == IN_SYNC
+    # It changes the caption: the window notices at its next look, and a re-read in a
+    # terminal clears it.
+    sidecar.write_bytes(sidecar.read_bytes().replace(caption.encode(), b"Changed elsewhere"))
+    window.sync.invalidate([ids[1]])
     qtbot.waitUntil(lambda: "file newer" in note.text(), timeout=5000)
     _cli(captioned, "reread")
     qtbot.waitUntil(lambda: "in sync" in note.text(), timeout=10_000)
     assert _badge(window, ids[1]) == IN_SYNC
+    assert get_photo(captioned, ids[1]).caption == "Changed elsewhere"
+
+
+def _file_state(archive: Archive, photo_id: int) -> str:
+    """The photo's recorded file stamp, as stored."""
+    with archive.reader() as session:
+        return session.get(Photo, photo_id).file_state or ""
 
 
 def test_undo_back_to_the_files_values_clears_not_in_file(qtbot, make_window,

@@ -201,7 +201,8 @@ class WritebackActions(QObject):
             origin="reread", on_change=self.changed.emit,
             on_error=lambda error: self._say(f"Nothing was applied: {window_words(str(error))}",
                                              10000),
-            apply=lambda values: apply_reread(self.archive, preview, values))
+            apply=lambda values: apply_reread(self.archive, preview, values),
+            on_kept=lambda _kept, text: self._say(text, 15000))
         self.undo_stack.push(command)
         self.sync.invalidate([p.id for p in preview.report.photos])
         if command.error is None:

@@ -5,6 +5,11 @@ Every change — from the CLI, the window (and its undo), a CSV import — goes 
 old → new per field and photo, and refresh the full-text index in the same transaction.
 They return a `ChangeSet` so views refresh only what changed.
 
+An undo (and a redo) goes through `restore_values`: it puts a step's values back only on
+fields that still hold what the step left there. A field changed since — by the command
+line, another window, a script — is left as it is and reported (`Kept`), never silently
+overwritten with an older value.
+
 A selection of thousands of photos is edited set-wise: the old values are read as columns
 (never as ORM objects), every changed photo is updated with one statement per set of
 changed columns (bumping `modified_at` and the row `version`), and the edit log is one
@@ -41,6 +46,7 @@ from photoarchive.services.fields import (
 from photoarchive.services.fields import (
     field as field_spec,
 )
+from photoarchive.services.photos import get_photos
 
 Value = str | float | int | list[str] | None
 
@@ -198,6 +204,79 @@ def apply_values(archive: Archive, values: Mapping[int, Mapping[str, Value]],
             wanted = {name: parse_value(name, v) for name, v in per_photo.items()}
             edit.photo(pid, states[pid], wanted)
         return edit.finish(session)
+
+
+@dataclass
+class Kept:
+    """A field an undo (or redo) left as it is: it no longer held what the step left there."""
+
+    photo_id: int
+    path: str
+    field: str
+    value: Value  # what it holds now, and keeps
+
+
+@dataclass
+class Restored:
+    """What `restore_values` did: the changes made, and the fields it left as they are."""
+
+    changes: ChangeSet
+    kept: list[Kept] = field(default_factory=list)
+
+
+#: Fields restored together: the date's display text follows the date.
+_TOGETHER = {"date": ("date", "date_display"), "date_display": ("date", "date_display")}
+
+
+class _Holds:
+    """Whether a photo's field holds a value in any form the editing API accepts (a date as
+    typed, a list in any order). A step usually left one value on many photos: each value
+    is parsed once."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, Any], Value] = {}
+
+    def __call__(self, name: str, state: PhotoState, value: Value) -> bool:
+        key = (name, tuple(value) if isinstance(value, list) else value)
+        wanted = self._parsed.get(key, self._parsed)
+        if wanted is self._parsed:
+            wanted = self._parsed[key] = parse_value(name, value)
+            if name in LIST_FIELDS:
+                wanted = self._parsed[key] = sorted(wanted or [])  # type: ignore[arg-type]
+        current = state[name]
+        if name in LIST_FIELDS:
+            return sorted(current or []) == wanted
+        return changed_columns(name, wanted, current) is None
+
+
+def restore_values(archive: Archive, values: Mapping[int, Mapping[str, Value]],
+                   expected: Mapping[int, Mapping[str, Value]],
+                   origin: str = "gui") -> Restored:
+    """Set `values` (an undo: the values before a step; a redo: after it) in one
+    transaction, each field only where it still holds `expected` (what the step left
+    there; a field `expected` does not name is set anyway). The others were changed since,
+    elsewhere: they are left as they are and listed in `Restored.kept`. A date and its
+    display text are restored, or kept, together."""
+    names = _names_read(name for per_photo in values.values() for name in per_photo)
+    kept: list[tuple[int, str, Value]] = []
+    holds = _Holds()
+    with archive.session() as session:
+        states = load_state(session, list(values), names)
+        edit = _Edit(origin)
+        for pid, per_photo in values.items():
+            state, held = states[pid], expected.get(pid, {})
+            moved = {name for name in per_photo
+                     if name in held and not holds(name, state, held[name])}
+            moved.update(n for name in list(moved) for n in _TOGETHER.get(name, ())
+                         if n in per_photo)
+            kept.extend((pid, name, state[name]) for name in sorted(moved))
+            edit.photo(pid, state, {name: parse_value(name, v)
+                                    for name, v in per_photo.items() if name not in moved})
+        changes = edit.finish(session)
+    paths = {r.id: r.path for r in get_photos(archive, list(dict.fromkeys(
+        pid for pid, _n, _v in kept)))} if kept else {}
+    return Restored(changes, [Kept(pid, paths.get(pid, ""), name, value)
+                              for pid, name, value in kept])
 
 
 def snapshot(archive: Archive, photo_ids: Iterable[int],

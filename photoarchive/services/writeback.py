@@ -8,7 +8,13 @@
   read or wrote it; both is a conflict.
 * `reread` compares what the files say with the catalog, field by field, and applies the
   differences in one transaction (`apply_values`, origin "reread").
-* `WriteQueue` is the single writer the window feeds with ids ("write after every edit").
+* `write_queue.WriteQueue` is the window's one writer: explicit writes and the sidecars
+  written after edits, one file at a time.
+
+Each photo is written inside a write transaction of the catalog that reads its values and
+then records what the files hold: the values are the latest, and no other writer — of this
+program or another process on the same catalog — changes them or writes the same files
+until the write is recorded (the catalog's write lock is the writers' lock).
 
 The date is compared whole: "1956~" is written as photoshop:DateCreated "1956" for other
 programs and exactly (EDTF and display text) in photoarchive's own XMP namespace, so a file
@@ -17,13 +23,10 @@ that says only "1956" differs from a catalog that says "c. 1956".
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photoarchive.catalog.models import Photo
 from photoarchive.errors import UsageError
@@ -54,10 +57,13 @@ from photoarchive.services.sync_state import (
 )
 from photoarchive.services.tasks import CancelToken, NullProgress, Progress
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 __all__ = [
     "CATALOG_NEWER", "CONFLICT", "FILE_NEWER", "IN_SYNC", "MISSING", "MODES", "STATES",
-    "FieldChange", "PhotoReread", "PhotoStatus", "PhotoWrite", "RereadReport", "WriteQueue",
-    "WriteReport", "WritebackPreferences", "get_preferences", "record_file_state", "reread",
+    "FieldChange", "PhotoReread", "PhotoStatus", "PhotoWrite", "RereadReport", "WriteReport",
+    "WritebackPreferences", "get_preferences", "record_file_state", "reread",
     "set_preferences", "status", "write_metadata",
 ]
 
@@ -124,40 +130,55 @@ def _write_one(photo: Photo, mode: Mode, options: WriteOptions, dry_run: bool,
     return record
 
 
-def _record_write(archive: Archive, photo_id: int, seen_modified: datetime,
-                  embedded: bool, written: str) -> str | None:
-    """Record the files as written now, holding the values of digest `written`.
+def _record_write(session: Session, archive: Archive, photo: Photo, embedded: bool,
+                  written: str) -> str | None:
+    """Record the files of `photo` as written now, holding the values of digest `written`
+    (the photo's current values: the write and this record share one transaction).
 
     Returns a message when the written file is now byte-identical to another photo's (two
     copies of one scan given the same values): the content hash identifies one photo (it
     relinks moved files and skips duplicates on import), so this photo keeps the one it had
     until the two differ again; its file state records the new hash, so it is in sync.
     """
-    with archive.session() as session:
-        photo = session.get(Photo, photo_id)
-        if photo is None:
-            return None
-        path = Path(photo.path)
-        st = path.stat()
-        same = not embedded and (st.st_size, st.st_mtime) == (photo.file_size, photo.file_mtime)
-        state = stamp_files(path, photo.content_hash if same else None)
-        # seen_modified: an edit made meanwhile stays "catalog newer"
-        twin = adopt_stamp(session, archive, photo, state, written, seen_modified)
-        log_files(session, [photo_id], f"written: {'embed' if embedded else 'sidecar'}",
-                  origin="write")
+    path = Path(photo.path)
+    st = path.stat()
+    same = not embedded and (st.st_size, st.st_mtime) == (photo.file_size, photo.file_mtime)
+    state = stamp_files(path, photo.content_hash if same else None)
+    twin = adopt_stamp(session, archive, photo, state, written, photo.modified_at)
+    log_files(session, [photo.id], f"written: {'embed' if embedded else 'sidecar'}",
+              origin="write")
     if twin is None:
         return None
     return (f"its file is now identical to that of photo {twin[0]} ({twin[1]}): two "
             "catalog records of one file. Keep one and remove the other from the catalog.")
 
 
+def _write_photo(archive: Archive, photo_id: int, mode: Mode, options: WriteOptions,
+                 force: bool) -> PhotoWrite | None:
+    """Write one photo in its own write transaction (see the module doc); None if unknown."""
+    with archive.session() as session:
+        photo = session.get(Photo, photo_id)
+        if photo is None:
+            return None
+        record = _write_one(photo, mode, options, False, force)
+        if record.outcome == "written":
+            duplicate = _record_write(session, archive, photo, record.mode == "embed",
+                                      values_digest(_values(photo)))
+            if duplicate:
+                record.messages.append(duplicate)
+        return record
+
+
 def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
                    dry_run: bool = False, *, force: bool = False,
                    progress: Progress | None = None,
-                   cancel: CancelToken | None = None) -> WriteReport:
+                   cancel: CancelToken | None = None,
+                   between: Callable[[], None] | None = None) -> WriteReport:
     """Write the current catalog values of `ids` to their files (see the module doc).
 
     Photos changed outside the app since the last sync are skipped unless `force`.
+    `between` is called before each photo, outside any transaction (the window's writer
+    writes the sidecars of edits made meanwhile there).
     """
     if mode not in MODES:
         raise UsageError(f"Unknown write mode '{mode}'. Use one of: {', '.join(MODES)}.")
@@ -168,19 +189,24 @@ def write_metadata(archive: Archive, ids: Iterable[int], mode: str = "sidecar",
     report = WriteReport(mode=mode, dry_run=dry_run)
     progress.start(len(ids), "Writing metadata")
     try:
-        for _session, photos in photos_in_chunks(archive, ids):
-            for photo in photos:
-                if cancel is not None and cancel.cancelled:
-                    return report
-                record = _write_one(photo, mode, options, dry_run, force)  # type: ignore[arg-type]
+        if dry_run:  # nothing is written: the photos are read in chunks
+            for _session, photos in photos_in_chunks(archive, ids):
+                for photo in photos:
+                    if cancel is not None and cancel.cancelled:
+                        return report
+                    report.photos.append(_write_one(photo, mode, options,  # type: ignore[arg-type]
+                                                    True, force))
+                    progress.advance(len(report.photos), len(ids), photo.path)
+            return report
+        for photo_id in ids:
+            if cancel is not None and cancel.cancelled:
+                return report
+            if between is not None:
+                between()
+            record = _write_photo(archive, photo_id, mode, options, force)  # type: ignore[arg-type]
+            if record is not None:
                 report.photos.append(record)
-                if record.outcome == "written":
-                    duplicate = _record_write(archive, photo.id, photo.modified_at,
-                                              record.mode == "embed",
-                                              values_digest(_values(photo)))
-                    if duplicate:
-                        record.messages.append(duplicate)
-                progress.advance(len(report.photos), len(ids), photo.path)
+                progress.advance(len(report.photos), len(ids), record.path)
     finally:
         progress.finish()
     return report
@@ -251,67 +277,3 @@ def reread(archive: Archive, ids: Iterable[int], dry_run: bool = False) -> Rerea
         log_files(session, list(seen), "read", origin="read")
     report.applied = True
     return report
-
-
-# -- the single writer -------------------------------------------------------------------------
-class WriteQueue:
-    """One worker thread that writes sidecars for ids it is fed, in order.
-
-    Each write reads the photo's values from the catalog when it happens, so a burst of
-    edits (and their undos) ends with the files holding the latest values; ids queued
-    while a write runs are merged into the next batch. Results and unexpected errors go to
-    the callbacks, on the worker thread (the window forwards them by signal).
-    """
-
-    def __init__(self, archive: Archive, mode: str = "sidecar",
-                 on_report: Callable[[WriteReport], None] | None = None,
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.archive, self.mode = archive, mode
-        self.on_report, self.on_error = on_report, on_error
-        self._queue: queue.Queue[int | None] = queue.Queue()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="photoarchive-writer",
-                                        daemon=True)
-        self._thread.start()
-
-    def submit(self, ids: Iterable[int]) -> None:
-        """Queue photos for writing (returns at once)."""
-        if self._closed:
-            raise RuntimeError("the write queue is closed")
-        for photo_id in ids:
-            self._queue.put(photo_id)
-
-    def wait(self) -> None:
-        """Block until everything submitted so far is written."""
-        self._queue.join()
-
-    def close(self, wait: bool = True) -> None:
-        """Stop after the queued writes; with `wait`, until they are done."""
-        if not self._closed:
-            self._closed = True
-            self._queue.put(None)
-        if wait:
-            self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            while True:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            ids = list(dict.fromkeys(i for i in batch if i is not None))
-            try:
-                if ids:
-                    report = write_metadata(self.archive, ids, self.mode)
-                    if self.on_report is not None:
-                        self.on_report(report)
-            except Exception as exc:  # noqa: BLE001
-                if self.on_error is not None:
-                    self.on_error(exc)
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
-            if None in batch:
-                return

@@ -3,13 +3,16 @@
 `redo()` and `undo()` take the same service path (ARCHITECTURE.md, "How a caption travels"):
 the first `redo()` applies the user's request with `apply_edits`; it then records the values
 that request produced, so a later redo restores exactly those with `apply_values`, and
-`undo()` restores the values recorded before the edit, also with `apply_values`.
+`undo()` restores the values recorded before the edit. Undo and redo go through
+`restore_values`: a field changed since by another process (the command line, another
+window) is left as it is, and `on_kept` gets a message naming each such photo and field.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from pathlib import Path
 
 from PySide6.QtGui import QUndoCommand
 
@@ -20,17 +23,54 @@ from photoarchive.services.browse import rotate
 from photoarchive.services.editing import (
     ChangeSet,
     EditRequest,
+    Kept,
     Value,
     apply_edits,
     apply_values,
+    restore_values,
     snapshot,
 )
+from photoarchive.services.fields import FIELDS_BY_NAME
 from photoarchive.services.removal import RemovedPhotos, remove_photos, restore_photos
 
 Snapshot = dict[int, dict[str, Value]]
 
 #: Consecutive commits of one field on one selection within this many seconds are one step.
 MERGE_SECONDS = 3.0
+#: At most this many fields are named in the message about fields an undo left as they are.
+KEPT_NAMED = 5
+
+
+def kept_message(verb: str, kept: list[Kept]) -> str:
+    """What an undo (`verb` "Undo") or redo left as it was, in one status-bar line:
+    "Undo left the caption of a.jpg as it is: it was changed elsewhere since (…)"."""
+    held = {(k.photo_id, k.field): k.value for k in kept}
+    fields = [k for k in kept if k.field != "date_display"
+              or (k.photo_id, "date") not in held]  # a date is named once
+    shown = [f"the {_label(k.field)} of {Path(k.path).name or f'photo {k.photo_id}'}"
+             for k in fields]
+    named = ", ".join(shown[:KEPT_NAMED]) + (
+        f" and {len(shown) - KEPT_NAMED:,} more" if len(shown) > KEPT_NAMED else "")
+    if len(shown) == 1:
+        first = fields[0]
+        value = held.get((first.photo_id, "date_display"), first.value) \
+            if first.field == "date" else first.value
+        now = f" (it now reads \u201c{_short(value)}\u201d)" if value not in (None, "", []) else ""
+        return (f"{verb} left {named} as it is: it was changed elsewhere since this step"
+                f"{now}.")
+    return (f"{verb} left {len(shown):,} fields as they are, changed elsewhere since this "
+            f"step: {named}.")
+
+
+def _label(name: str) -> str:
+    label = FIELDS_BY_NAME[name].label
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _short(value: Value, limit: int = 60) -> str:
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class EditFieldsCommand(QUndoCommand):
@@ -55,7 +95,8 @@ class EditFieldsCommand(QUndoCommand):
                  on_change: Callable[[ChangeSet], None] | None = None, *,
                  on_error: Callable[[PhotoarchiveError], None] | None = None,
                  merge_key: Hashable | None = None, session: int | None = None,
-                 origin: str = "gui") -> None:
+                 origin: str = "gui", on_kept: Callable[[list[Kept], str], None] | None = None
+                 ) -> None:
         super().__init__(text)
         self.archive = archive
         self.ids = list(dict.fromkeys(ids))
@@ -64,6 +105,7 @@ class EditFieldsCommand(QUndoCommand):
         self.new: Snapshot | None = None
         self.on_change = on_change
         self.on_error = on_error
+        self.on_kept = on_kept
         self.merge_key = merge_key
         self.session = session
         self.origin = origin
@@ -84,7 +126,7 @@ class EditFieldsCommand(QUndoCommand):
 
     def redo(self) -> None:
         if self.new is not None:
-            self._run(lambda: apply_values(self.archive, self.new, self.origin))
+            self._restore(self.new, self.old, "Redo")
             return
         if isinstance(self.request, EditRequest):
             request = self.request
@@ -98,7 +140,19 @@ class EditFieldsCommand(QUndoCommand):
                 self.setObsolete(True)  # nothing changed: not worth an undo step
 
     def undo(self) -> None:
-        self._run(lambda: apply_values(self.archive, self.old, self.origin))
+        self._restore(self.old, self.new or {}, "Undo")
+
+    def _restore(self, values: Snapshot, expected: Snapshot, verb: str) -> None:
+        """Set `values` where the fields still hold `expected` (see `restore_values`)."""
+        kept: list[Kept] = []
+
+        def call() -> ChangeSet:
+            restored = restore_values(self.archive, values, expected, self.origin)
+            kept.extend(restored.kept)
+            return restored.changes
+
+        if self._run(call) and kept and self.on_kept is not None:
+            self.on_kept(kept, kept_message(verb, kept))
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditFieldsCommand) or other.isObsolete():
@@ -141,8 +195,9 @@ class ApplyValuesCommand(QUndoCommand):
 
     `apply(values)` writes `new` (first redo and every redo after an undo) and returns the
     `ChangeSet`; by default `apply_values` with `origin`, but a re-read also records the
-    files' state. `undo()` restores `old` with `apply_values`, logged as the person's own
-    edit ("gui"): it puts back what they had. Errors go to `on_error` and make the command
+    files' state. `undo()` restores `old` with `restore_values`, logged as the person's own
+    edit ("gui"): it puts back what they had, except on fields changed elsewhere since
+    (those go to `on_kept`, with a message). Errors go to `on_error` and make the command
     obsolete, like `EditFieldsCommand`.
     """
 
@@ -150,12 +205,13 @@ class ApplyValuesCommand(QUndoCommand):
                  old: Mapping[int, Mapping[str, Value]], text: str, origin: str = "gui",
                  on_change: Callable[[ChangeSet], None] | None = None, *,
                  on_error: Callable[[PhotoarchiveError], None] | None = None,
-                 apply: Callable[[Snapshot], ChangeSet] | None = None) -> None:
+                 apply: Callable[[Snapshot], ChangeSet] | None = None,
+                 on_kept: Callable[[list[Kept], str], None] | None = None) -> None:
         super().__init__(text)
         self.archive, self.origin = archive, origin
         self.new: Snapshot = {i: dict(v) for i, v in new.items()}
         self.old: Snapshot = {i: dict(v) for i, v in old.items()}
-        self.on_change, self.on_error = on_change, on_error
+        self.on_change, self.on_error, self.on_kept = on_change, on_error, on_kept
         self._apply = apply or (lambda values: apply_values(self.archive, values, self.origin))
         self.changes = ChangeSet()
         self.error: PhotoarchiveError | None = None
@@ -164,9 +220,17 @@ class ApplyValuesCommand(QUndoCommand):
         self._run(lambda: self._apply(self.new))
 
     def undo(self) -> None:
-        self._run(lambda: apply_values(self.archive, self.old, "gui"))
+        kept: list[Kept] = []
 
-    def _run(self, call: Callable[[], ChangeSet]) -> None:
+        def call() -> ChangeSet:
+            restored = restore_values(self.archive, self.old, self.new, "gui")
+            kept.extend(restored.kept)
+            return restored.changes
+
+        if self._run(call) and kept and self.on_kept is not None:
+            self.on_kept(kept, kept_message("Undo", kept))
+
+    def _run(self, call: Callable[[], ChangeSet]) -> bool:
         try:
             self.changes = call()
         except PhotoarchiveError as error:
@@ -174,9 +238,10 @@ class ApplyValuesCommand(QUndoCommand):
             self.setObsolete(True)
             if self.on_error is not None:
                 self.on_error(error)
-            return
+            return False
         if self.on_change is not None:
             self.on_change(self.changes)
+        return True
 
 
 class RotateCommand(QUndoCommand):

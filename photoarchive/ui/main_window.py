@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     def _make_editor(self) -> EditorDock:
         dock = EditorDock(self.archive, self.undo_stack, parent=self)
         dock.edited.connect(self._edited)
+        dock.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         dock.next_requested.connect(lambda: self.step(1))
         dock.previous_requested.connect(lambda: self.step(-1))
         dock.setMinimumWidth(300)

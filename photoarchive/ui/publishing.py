@@ -183,7 +183,8 @@ class PublishingActions(QObject):
         text = f"Import {Path(plan.path).name} ({_photos(len(new))})"
         command = ApplyValuesCommand(self.archive, new, old, text, origin="csv",
                                      on_change=self.changed.emit,
-                                     on_error=lambda e: self._say(f"Nothing was changed: {e}"))
+                                     on_error=lambda e: self._say(f"Nothing was changed: {e}"),
+                                     on_kept=lambda _kept, text: self._say(text, 15000))
         self.undo_stack.push(command)
         if command.error is None:
             plan.applied = True

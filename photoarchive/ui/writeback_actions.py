@@ -1,6 +1,8 @@
 """Photo → Write Metadata to Files, Re-read from Files and the write-back options, for one
-window: the dialogs, the background jobs, the undo step of a re-read, and the single writer
-queue that writes sidecars after every edit when the catalog's preference says so.
+window: the dialogs, the background jobs, the undo step of a re-read, and the window's one
+writer of files (`WriteQueue`): explicit writes run on it — the job shows progress and
+Cancel while it waits for them — and so do the sidecars written after every edit when the
+catalog's preference says so; one file at a time, each with the latest values.
 
 The window hands over edits (`edited`), and listens to `changed` (values a re-read put in
 the catalog, or took out again on undo) like it listens to the editor.
@@ -22,8 +24,8 @@ from photoarchive.services.reread_steps import (
     preview_reread,
     record_reread,
 )
+from photoarchive.services.write_queue import WriteQueue
 from photoarchive.services.writeback import (
-    WriteQueue,
     WriteReport,
     get_preferences,
     set_preferences,
@@ -50,7 +52,7 @@ OPTIONS = {"write_on_edit": "Write Sidecars After Every Edit",
 class WritebackActions(QObject):
     """Signals: `changed(ChangeSet)` after a re-read is applied, undone or redone;
     `write_finished(WriteReport)` after a write from the menu; `queue_wrote(WriteReport)`
-    after the write-on-edit queue wrote a batch."""
+    after the writer wrote the sidecars of a batch of edits."""
 
     changed = Signal(object)
     write_finished = Signal(object)
@@ -62,8 +64,9 @@ class WritebackActions(QObject):
         super().__init__(window)
         self.archive, self.window, self.undo_stack = archive, window, undo_stack
         self.jobs, self.sync = jobs, sync
-        self.queue: WriteQueue | None = None
-        self._stopping: list[WriteQueue] = []  # switched off, maybe still writing
+        self.writer = WriteQueue(archive, "sidecar", on_report=self.queue_wrote.emit,
+                                 on_error=lambda exc: self._queue_failed.emit(str(exc)))
+        self.write_on_edit = get_preferences(archive).write_on_edit
         self.options: dict[str, QAction] = {}
         self.write_dialog: WriteDialog | None = None
         self.report_dialog: WriteReportDialog | None = None
@@ -71,8 +74,6 @@ class WritebackActions(QObject):
         self.queue_wrote.connect(self._queue_report)
         self._queue_failed.connect(lambda message: self._say(
             f"Writing sidecars after the edit failed: {message}", 15000))
-        if get_preferences(archive).write_on_edit:
-            self._start_queue()
 
     def _say(self, text: str, msecs: int = 10000) -> None:
         self.window.statusBar().showMessage(text, msecs)
@@ -92,35 +93,23 @@ class WritebackActions(QObject):
         self.options["write_on_edit"].setToolTip(
             "Per catalog. Sidecars are written in the background, in the order of the edits.")
 
-    # -- options and the write-on-edit queue ----------------------------------------------------
+    # -- options and writing after edits -----------------------------------------------------
     def set_option(self, name: str, on: bool) -> None:
-        """Change one per-catalog write-back preference (and start or stop the queue)."""
+        """Change one per-catalog write-back preference (and whether edits are written)."""
         prefs = get_preferences(self.archive)
         setattr(prefs, name, on)
         set_preferences(self.archive, prefs)
         if name == "write_on_edit":
-            self._start_queue() if on else self._stop_queue(wait=False)
+            self.write_on_edit = on  # sidecars already queued are still written
         action = self.options.get(name)
         if action is not None and action.isChecked() != on:
             action.setChecked(on)
 
-    def _start_queue(self) -> None:
-        if self.queue is None:
-            self.queue = WriteQueue(self.archive, "sidecar", on_report=self.queue_wrote.emit,
-                                    on_error=lambda exc: self._queue_failed.emit(str(exc)))
-
-    def _stop_queue(self, wait: bool) -> None:
-        queue, self.queue = self.queue, None
-        if queue is not None:
-            queue.close(wait=wait)
-            if not wait:
-                self._stopping.append(queue)
-
     def edited(self, changes: ChangeSet) -> None:
         """After any change to the catalog: badges are stale; sidecars follow if asked."""
         self.sync.invalidate(changes.photo_ids)
-        if self.queue is not None and changes.photo_ids:
-            self.queue.submit(sorted(changes.photo_ids))
+        if self.write_on_edit and changes.photo_ids:
+            self.writer.submit(sorted(changes.photo_ids))
 
     def _queue_report(self, report: WriteReport) -> None:
         self.sync.invalidate([p.id for p in report.photos])
@@ -143,14 +132,15 @@ class WritebackActions(QObject):
 
     def _run_write(self, dialog: WriteDialog, selected: list[int], dry_run: bool) -> None:
         everything, mode, force = dialog.all_photos, dialog.mode, dialog.force
-        queue = self.queue
+        writer = self.writer
 
         def work(progress, cancel) -> tuple[WriteReport, bool]:
-            if queue is not None and not dry_run:
-                queue.wait()  # edits already queued are written first, in order
             ids = query_ids(self.archive, "", sort="path") if everything else selected
-            report = write_metadata(self.archive, ids, mode, dry_run, force=force,
-                                    progress=progress, cancel=cancel)
+            if dry_run:  # writes nothing: no need to wait for the writer
+                report = write_metadata(self.archive, ids, mode, True, force=force,
+                                        progress=progress, cancel=cancel)
+            else:  # on the one writer, after the edits queued before it
+                report = writer.write(ids, mode, force=force, progress=progress, cancel=cancel)
             return report, cancel.cancelled
 
         if dry_run:
@@ -211,7 +201,8 @@ class WritebackActions(QObject):
             origin="reread", on_change=self.changed.emit,
             on_error=lambda error: self._say(f"Nothing was applied: {window_words(str(error))}",
                                              10000),
-            apply=lambda values: apply_reread(self.archive, preview, values))
+            apply=lambda values: apply_reread(self.archive, preview, values),
+            on_kept=lambda _kept, text: self._say(text, 15000))
         self.undo_stack.push(command)
         self.sync.invalidate([p.id for p in preview.report.photos])
         if command.error is None:
@@ -220,8 +211,6 @@ class WritebackActions(QObject):
         return command
 
     def shutdown(self) -> None:
-        """Finish the sidecars still queued (their edits are saved and should reach disk)."""
-        self._stop_queue(wait=True)
-        for queue in self._stopping:
-            queue.close(wait=True)
-        self._stopping.clear()
+        """Finish the sidecars still queued (their edits are saved and should reach disk);
+        the window's jobs are stopped first, so an explicit write has been cancelled."""
+        self.writer.close(wait=True)

@@ -23,6 +23,7 @@ from photoarchive.services.editing import EditRequest, apply_edits
 from photoarchive.services.fields import FIELD_NAMES
 from photoarchive.services.importer import Importer
 from photoarchive.services.photos import get_photo, get_photos, list_photos
+from photoarchive.services.write_queue import WriteQueue
 from photoarchive.services.writeback import (
     CATALOG_NEWER,
     CONFLICT,
@@ -30,7 +31,6 @@ from photoarchive.services.writeback import (
     IN_SYNC,
     MISSING,
     WritebackPreferences,
-    WriteQueue,
     get_preferences,
     reread,
     set_preferences,

@@ -4,6 +4,7 @@ step), sidecars after every edit, and the state badges of the grid and the edito
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,9 +172,9 @@ def test_write_on_edit_writes_a_sidecar_after_an_editor_edit(qtbot, make_window,
     ids = ids_by_name(lib_archive)
     name, photo_id = next(iter(ids.items()))
     option = action(window, "Write Sidecars After Every Edit")
-    assert not option.isChecked() and window.writeback.queue is None
+    assert not option.isChecked() and not window.writeback.write_on_edit
     option.trigger()
-    assert get_preferences(lib_archive).write_on_edit and window.writeback.queue is not None
+    assert get_preferences(lib_archive).write_on_edit and window.writeback.write_on_edit
 
     window.select_ids([photo_id])
     qtbot.waitUntil(lambda: window.editor.selection() == [photo_id])
@@ -187,4 +188,78 @@ def test_write_on_edit_writes_a_sidecar_after_an_editor_edit(qtbot, make_window,
     qtbot.waitUntil(lambda: badge(window, photo_id) == IN_SYNC, timeout=5000)
 
     option.trigger()  # off again: the queue stops, edits stay in the catalog only
-    assert not get_preferences(lib_archive).write_on_edit and window.writeback.queue is None
+    assert not get_preferences(lib_archive).write_on_edit and not window.writeback.write_on_edit
+
+
+
+class CatalogHeld:
+    """Another program holding the catalog's write lock, as any writer does for a moment:
+    the window's writer waits for it before its next file, until `release()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.other = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.other.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.other is not None:
+            self.other.execute("ROLLBACK")
+            self.other.close()
+            self.other = None
+
+    def __enter__(self) -> CatalogHeld:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.release()
+
+
+def test_an_edit_during_a_write_from_the_menu_ends_in_the_file(qtbot, make_window,
+                                                               lib_archive, library) -> None:
+    window = make_window(lib_archive)
+    ids = ids_by_name(lib_archive)
+    names = {v: k for k, v in ids.items()}
+    third = list(ids.values())[2]
+    action(window, "Write Sidecars After Every Edit").trigger()
+    window.select_ids(list(ids.values()))
+    with CatalogHeld(lib_archive.path):  # the write starts and waits at its first photo
+        dialog = window.writeback.open_write_dialog()
+        dialog.accept()
+        qtbot.waitUntil(lambda: window.jobs.progress.isVisible(), timeout=5000)
+        assert window.jobs.progress.cancel_button.isEnabled()
+    # While it writes, the caption of a photo it has not reached is edited here.
+    window.select_ids([third])
+    qtbot.waitUntil(lambda: window.editor.selection() == [third])
+    with qtbot.waitSignal(window.writeback.write_finished, timeout=30_000) as done:
+        window.editor.editors["caption"].input.setPlainText("Edited during the write")
+        assert window.editor.commit_pending()
+    report = done.args[0]
+    assert [p.outcome for p in report.photos] == ["written"] * 3  # none taken for another's
+    assert window.jobs.progress.label.text() == "Writing 3 of 3"
+    assert "Wrote sidecars for 3 of 3 photos" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.writeback.writer.busy, timeout=30_000)
+    assert read_metadata(library / names[third]).fields["caption"] == "Edited during the write"
+    assert set(states(lib_archive, ids.values()).values()) == {IN_SYNC}
+
+
+def test_cancel_stops_a_write_from_the_menu_after_the_current_photo(qtbot, make_window,
+                                                                    lib_archive,
+                                                                    library) -> None:
+    window = make_window(lib_archive)
+    ids = ids_by_name(lib_archive)
+    window.select_ids(list(ids.values()))
+    progress = window.jobs.progress
+    with CatalogHeld(lib_archive.path) as held:
+        dialog = window.writeback.open_write_dialog()
+        dialog.accept()
+        qtbot.waitUntil(lambda: progress.isVisible() and window.writeback.writer.busy,
+                        timeout=5000)  # the one writer has the job
+        qtbot.mouseClick(progress.cancel_button, Qt.MouseButton.LeftButton)
+        assert progress.label.text() == "Stopping…" and not progress.cancel_button.isEnabled()
+        with qtbot.waitSignal(window.writeback.write_finished, timeout=30_000) as done:
+            held.release()  # the photo it waits for (if any) is written, then it stops
+    report = done.args[0]
+    assert len(report.photos) <= 1 and all(p.outcome == "written" for p in report.photos)
+    assert "Stopped early; write again to finish." in window.statusBar().currentMessage()
+    assert not progress.isVisible()
+    assert sorted(p.name for p in library.glob("*.xmp")) == sorted(
+        f"{Path(p.path).name}.xmp" for p in report.photos)

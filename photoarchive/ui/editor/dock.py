@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 from photoarchive.errors import PhotoarchiveError, UsageError
 from photoarchive.services.archive import Archive
 from photoarchive.services.browse import all_keywords, all_people
-from photoarchive.services.editing import ChangeSet, EditRequest, parse_value, snapshot
+from photoarchive.services.editing import ChangeSet, EditRequest, Kept, parse_value, snapshot
 from photoarchive.services.fields import normalise_list
 from photoarchive.services.selection import Selection, summarise
 from photoarchive.ui.commands import EditFieldsCommand
@@ -38,6 +38,7 @@ class EditorDock(QDockWidget):
     """Metadata editor for the selected photos; every commit is one step on `undo_stack`."""
 
     edited = Signal(object)  # ChangeSet, after every edit, undo and redo made here
+    notice = Signal(str)  # a message for the status bar (an undo that left a field as it is)
     next_requested = Signal()  # Alt+Page Down in any field (after committing)
     previous_requested = Signal()  # Alt+Page Up
 
@@ -333,7 +334,7 @@ class EditorDock(QDockWidget):
             command = EditFieldsCommand(self._archive, self._ids, request, old, text=text,
                                         on_change=_weak(self, EditorDock._changed),
                                         on_error=errors.append, merge_key=merge_key,
-                                        session=session)
+                                        session=session, on_kept=_weak(self, EditorDock._kept))
             self._stack.push(command)
         if errors:
             source.set_error(str(errors[0]))
@@ -357,6 +358,13 @@ class EditorDock(QDockWidget):
             self.edited.emit(changes)
         finally:
             self._echo = False
+
+    def _kept(self, kept: list[Kept], text: str) -> None:
+        """An undo or redo left fields changed elsewhere as they are: show what they hold
+        (the catalog watch may not have told yet) and say so."""
+        if {k.photo_id for k in kept} & set(self._ids):
+            self._reload(keep_typing=True)
+        self.notice.emit(text)
 
     def _autosave_now(self) -> None:
         for editor in self.editors.values():
@@ -394,14 +402,13 @@ class EditorDock(QDockWidget):
         super().hideEvent(event)
 
 
-def _weak(dock: EditorDock, method: Callable[[EditorDock, ChangeSet], None]
-          ) -> Callable[[ChangeSet], None]:
+def _weak(dock: EditorDock, method: Callable[..., None]) -> Callable[..., None]:
     """A callback for undo commands that outlive the dock (they stay on the stack)."""
     ref = weakref.ref(dock)
 
-    def call(changes: ChangeSet) -> None:
+    def call(*args: object) -> None:
         target = ref()
         if target is not None and shiboken6.isValid(target):
-            method(target, changes)
+            method(target, *args)
 
     return call

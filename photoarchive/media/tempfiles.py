@@ -80,27 +80,23 @@ def _locked_new(target: Path) -> tuple[int, Path]:
 
 def leftovers(folder: Path, targets: Collection[str]) -> list[Path]:
     """Temporary files of ours in `folder` that belong to one of `targets` (file names)."""
+    return [folder / name for name in _names(folder)
+            if (match := _LEFTOVER.fullmatch(name)) and match["target"] in targets]
+
+
+def _names(folder: Path) -> list[str]:
+    """The names in `folder`, sorted; none when it cannot be listed."""
     try:
-        names = os.listdir(folder)
+        return sorted(os.listdir(folder))
     except OSError:
         return []
-    found = []
-    for name in sorted(names):
-        match = _LEFTOVER.fullmatch(name)
-        if match and match["target"] in targets:
-            found.append(folder / name)
-    return found
 
 
 def earlier_leftovers(folder: Path, targets: Collection[str]) -> list[Path]:
     """Files in `folder` named like the temporary files of earlier versions for one of
     `targets`: very likely leftovers, but a user could have named a file so."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return []
     found = []
-    for name in sorted(names):
+    for name in _names(folder):
         for pattern in _EARLIER:
             match = pattern.fullmatch(name)
             if match and match["stem"] + match["suffix"] in targets:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoarchive import __version__, paths
 from photoarchive.errors import PhotoarchiveError
-from photoarchive.services.archive import Archive, open_archive
+from photoarchive.services.archive import Archive, catalog_exists, open_archive
 from photoarchive.services.backup import restore
 from photoarchive.settings import Settings
 from photoarchive.ui.dialogs.catalogs import choose_catalog
@@ -130,7 +130,7 @@ class Session(QObject):
             return None
 
     def _switch(self, path: Path, create: bool) -> None:
-        if create and path.exists() and path.stat().st_size > 0:
+        if create and catalog_exists(path):  # an empty file, or a creation killed: create
             QMessageBox.warning(self.window, "New catalog",
                                 f"{path} already exists. Use File → Open Catalog to open it.")
             return

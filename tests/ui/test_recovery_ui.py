@@ -214,3 +214,24 @@ def test_missing_files_are_shown_and_found_again(qtbot, make_window, moved) -> N
     qtbot.waitUntil(lambda: not panel.isVisible() and window.viewer.error is None
                     and not window.viewer.loading, timeout=10_000)
     assert "Found 3 missing files" in window.statusBar().currentMessage()
+
+
+def test_new_catalog_creates_one_over_an_empty_file_a_killed_creation_left(
+        qtbot, session: Session, sample_archive, tmp_path: Path, monkeypatch) -> None:
+    import sqlite3
+
+    from photoarchive import app
+
+    warned = []  # the refusal would be a modal box: recorded here instead of waiting on it
+    monkeypatch.setattr(app.QMessageBox, "warning", lambda *args: warned.append(args))
+    session.open(sample_archive.path)
+    empty = tmp_path / "begun.sqlite"  # an SQLite file whose schema was never committed
+    conn = sqlite3.connect(empty)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    conn.commit()
+    conn.close()
+    assert empty.stat().st_size > 0
+    session.window.catalog_requested.emit(empty, True)  # File → New Catalog…
+    assert warned == []
+    qtbot.waitUntil(lambda: session.archive is not None and session.archive.path == empty)
+    assert session.window.isVisible()

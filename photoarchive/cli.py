@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 from photoarchive import __version__, cli_export, cli_writeback
 from photoarchive.cli_output import (
     TerminalProgress,
+    format_history,
     format_photo,
     format_table,
     nothing_matches,
@@ -33,6 +34,7 @@ from photoarchive.services import backup, catalog_summary, collections, photos
 from photoarchive.services.archive import Archive, catalog_exists, open_archive
 from photoarchive.services.editing import EditRequest, apply_edits, parse_assignment
 from photoarchive.services.fields import FIELDS
+from photoarchive.services.history import photo_history
 from photoarchive.services.tasks import CancelToken
 
 EXIT_USAGE = 2
@@ -117,6 +119,16 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
         _json(record.to_dict())
     else:
         print(format_photo(record))
+    return 0
+
+
+def cmd_history(archive: Archive, args: argparse.Namespace) -> int:
+    photo_id = _ids([args.id])[0]
+    changes = photo_history(archive, photo_id)
+    if args.json:
+        _json([c.to_dict() for c in changes])
+    else:
+        print(format_history(photo_id, changes))
     return 0
 
 
@@ -327,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("history", help="every change to one photo, newest first")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="complete values, times in UTC")
+
     p = sub.add_parser("edit", help="change fields of one or more photos (one transaction)")
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--set", nargs="+", action="extend", metavar="FIELD=VALUE")
@@ -494,6 +510,7 @@ def _missing_catalog(args: argparse.Namespace, catalog_path: Path,
 
 COMMANDS: dict[str, Callable[[Archive, argparse.Namespace], int]] = {
     "import": cmd_import, "list": cmd_list, "search": cmd_list, "show": cmd_show,
+    "history": cmd_history,
     "edit": cmd_edit, "collection": cmd_collection, "remove": cmd_remove, "check": cmd_check,
     "backup": cmd_backup, "backups": cmd_backups, "relink": cmd_relink,
 }

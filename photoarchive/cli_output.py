@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from typing import TextIO
 
 from photoarchive.services.fields import FIELDS
+from photoarchive.services.history import Change
 from photoarchive.services.photos import PhotoRecord
+from photoarchive.services.sync_log import SYNC_FIELD
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
                                "\ufffd")
@@ -92,3 +95,41 @@ def nothing_matches(query: str) -> str:
         ids = ",".join(w.strip(",") for w in words)
         return f"No photos match. (Words are searched as text; for photos by number: id:{ids})"
     return "No photos match."
+
+
+#: Longest value `format_history` shows whole; names of a list shown before "… N more".
+HISTORY_TEXT, HISTORY_NAMES = 60, 5
+
+
+def _history_value(value: str | None) -> str:
+    """A logged value for one line: lists (logged as JSON) as names, long text cut."""
+    if value is None or value == "":
+        return "(empty)"
+    if value.startswith("["):
+        try:
+            names = json.loads(value)
+        except ValueError:
+            names = None
+        if isinstance(names, list):
+            if not names:
+                return "(none)"
+            more = len(names) - HISTORY_NAMES
+            shown = "; ".join(map(str, names[:HISTORY_NAMES]))
+            return _cut(shown, HISTORY_TEXT) + (f" … {more} more" if more > 0 else "")
+    return repr(_cut(value, HISTORY_TEXT))
+
+
+def format_history(photo_id: int, changes: list[Change]) -> str:
+    """One line per change, newest first: local time, user, origin in words, field, old →
+    new (a note about the files: what happened to them)."""
+    if not changes:
+        return f"Photo {photo_id}: no changes logged."
+    lines = [f"Photo {photo_id}: {len(changes)} change(s), newest first"]
+    for c in changes:
+        head = (f"  {c.at.astimezone():%Y-%m-%d %H:%M:%S}  {c.user or '?'}  "
+                f"{c.origin_text}  {c.field}: ")
+        if c.field == SYNC_FIELD and c.old is None:
+            lines.append(head + _cut(c.new or "", HISTORY_TEXT))
+        else:
+            lines.append(head + f"{_history_value(c.old)} → {_history_value(c.new)}")
+    return "\n".join(lines)

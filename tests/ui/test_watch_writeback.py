@@ -123,7 +123,7 @@ def test_an_edit_and_a_reread_from_the_command_line_show_in_the_editor(
 
     _cli(captioned, "edit", str(ids[1]), "--set", "caption=Changed in a terminal")
     qtbot.waitUntil(lambda: "catalog newer" in note.text(), timeout=10_000)
-    assert _badge(window, ids[1]) == CATALOG_NEWER
+    qtbot.waitUntil(lambda: _badge(window, ids[1]) == CATALOG_NEWER, timeout=5000)
     _cli(captioned, "edit", str(ids[1]), "--set", f"caption={caption}")  # the file's again
     qtbot.waitUntil(lambda: "in sync" in note.text(), timeout=10_000)
 
@@ -135,7 +135,9 @@ def test_an_edit_and_a_reread_from_the_command_line_show_in_the_editor(
     qtbot.waitUntil(lambda: f'"size": {sidecar.stat().st_size}' in _file_state(captioned,
                                                                               ids[1]),
                     timeout=5000)
-    assert "in sync" in note.text() and _badge(window, ids[1]) == IN_SYNC
+    # The worker records the stamp, then its answer reaches the tile: wait for that too.
+    qtbot.waitUntil(lambda: _badge(window, ids[1]) == IN_SYNC, timeout=5000)
+    assert "in sync" in note.text()
     # It changes the caption: the window notices at its next look, and a re-read in a
     # terminal clears it.
     sidecar.write_bytes(sidecar.read_bytes().replace(caption.encode(), b"Changed elsewhere"))
@@ -143,7 +145,7 @@ def test_an_edit_and_a_reread_from_the_command_line_show_in_the_editor(
     qtbot.waitUntil(lambda: "file newer" in note.text(), timeout=5000)
     _cli(captioned, "reread")
     qtbot.waitUntil(lambda: "in sync" in note.text(), timeout=10_000)
-    assert _badge(window, ids[1]) == IN_SYNC
+    qtbot.waitUntil(lambda: _badge(window, ids[1]) == IN_SYNC, timeout=5000)
     assert get_photo(captioned, ids[1]).caption == "Changed elsewhere"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import os
 import subprocess
 import sys
 import time
@@ -88,7 +89,11 @@ def _sigal(files: list[Path], work: Path, round_: int, workers: int) -> float:
            "build", "-q", "-c", str(work / "sigal.conf.py"), "-n", str(workers), str(source),
            str(out)]
     started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
+    # sigal calls setlocale(LC_ALL, ""), which fails for a locale the machine has not
+    # generated (LANG=hu_HU.UTF-8 without it): the reference tool runs in C.UTF-8.
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False,
+                          env=env)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"sigal failed: {done.stderr.strip()[-500:]}")

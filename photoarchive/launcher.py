@@ -17,8 +17,11 @@ from collections.abc import Sequence
 CLI_FLAGS = {"-h", "--help", "--version"}
 
 
-def _command(argv: Sequence[str]) -> str | None:
-    """The first word that is not an option (or an option's value), if any."""
+def _split(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The first word that is not an option (or --catalog's value), if any, and the options
+    before it that the bare `photoarchive` does not take (it takes only --catalog PATH and
+    the CLI's own -h/--help/--version)."""
+    unknown: list[str] = []
     skip = False
     for arg in argv:
         if skip:
@@ -26,24 +29,10 @@ def _command(argv: Sequence[str]) -> str | None:
         elif arg == "--catalog":
             skip = True
         elif not arg.startswith("-"):
-            return arg
-    return None
-
-
-def _unknown_options(argv: Sequence[str]) -> list[str]:
-    """Options before any command that the bare `photoarchive` does not take (it takes only
-    --catalog PATH and the CLI's own -h/--help/--version)."""
-    unknown, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--catalog":
-            skip = True
-        elif arg.startswith("-") and arg not in CLI_FLAGS and not arg.startswith("--catalog="):
+            return arg, unknown
+        elif arg not in CLI_FLAGS and not arg.startswith("--catalog="):
             unknown.append(arg)
-        elif not arg.startswith("-"):
-            break
-    return unknown
+    return None, unknown
 
 
 def has_display() -> bool:
@@ -65,12 +54,12 @@ def _catalog_args(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `photoarchive` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    command = _command(args)
+    command, unknown = _split(args)
     from photoarchive import cli
 
     if command not in (None, "gui") or (command is None and CLI_FLAGS & set(args)):
         return cli.main(args)
-    if command is None and _unknown_options(args):
+    if command is None and unknown:
         return cli.main(args)  # refuses them: one line on stderr, exit 2
     wants_help = command == "gui" and CLI_FLAGS & set(args)
     if not has_display() and not wants_help:

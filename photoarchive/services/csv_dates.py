@@ -25,7 +25,10 @@ __all__ = ["HINT", "reformatted_date"]
 HINT = "format the date columns as Text in the spreadsheet before opening the file"
 
 _rx = re.compile
-_NUMERIC = _rx(r"\d{1,2}[./-]\d{1,2}[./-](\d{2}|\d{4})|\d{4}[./]\d{1,2}[./]\d{1,2}", re.ASCII)
+# Day-month-year and month-day-year, or year first; Hungarian and similar locales write the
+# year first with dots and a final dot ("36.04.01.", "1936. 04. 01.").
+_NUMERIC = _rx(r"\d{1,2}[./-]\d{1,2}[./-](\d{2}|\d{4})\.?"
+               r"|(\d{4}|\d{2})\. ?\d{1,2}\. ?\d{1,2}\.?|\d{4}/\d{1,2}/\d{1,2}", re.ASCII)
 _NAMED = _rx(r"(\d{1,2}[- ])?[A-Za-z]{3}\.?[- ]\d{2}", re.ASCII)  # 23-Oct-56, Apr-36
 _SERIAL = _rx(r"\d{5}(\.\d+)?", re.ASCII)
 _MIDNIGHT = _rx(r"(?P<day>.+?)[T ]0?0:00(:00(\.0+)?)?( ?[AP]M)?", re.ASCII | re.IGNORECASE)

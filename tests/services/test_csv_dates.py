@@ -24,6 +24,8 @@ FLAGGED = [  # (column, new cell, the catalog's date)
     ("date_display", "1/4/1936", "1936-04"),
     ("date_display", "10/23/56", "1956-10-23"),
     ("date_display", "23.10.1956", "1956-10-23"),
+    ("date_display", "36.04.01.", "1936-04"),  # LibreOffice in a Hungarian locale
+    ("date_display", "1936. 04. 01.", "1936-04"),  # Hungarian, written out
     ("date_display", "Apr-36", "1936-04"),  # Excel's "mmm-yy"
     ("date_display", "23-Oct-56", "1956-10-23"),
     ("date_display", "1936-04-01", "1936-04"),
